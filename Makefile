@@ -1,0 +1,43 @@
+# The two commands README gives: `make demo` and `make test`. Everything else is a step of theirs.
+VENV      ?= .venv
+PYTHON    ?= python3
+VENV_BIN  := $(CURDIR)/$(VENV)/bin
+# The Pulumi tools come first on PATH, then the virtualenv, so `pulumi` and `python3` are the ones set up here.
+WITH_TOOLS = PATH="$$(scripts/bootstrap-pulumi --bin-dir):$(VENV_BIN):$$PATH"
+
+.PHONY: all venv tools test test-fast lint demo clean
+
+all: test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_BIN)/python -m pip install --quiet --upgrade pip
+	$(VENV_BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## venv: the virtualenv with the package and its dev dependencies
+venv: $(VENV)/.installed
+
+## tools: the Pulumi CLI and Python language host (built from Go modules when none is installed)
+tools:
+	scripts/bootstrap-pulumi
+
+## lint: ruff and mypy --strict
+lint: venv
+	$(VENV_BIN)/ruff check .
+	$(VENV_BIN)/mypy --strict pulumi_pushsmm
+
+## test: everything — lint, type check, unit, emulator, integration and engine tests
+test: venv tools lint
+	$(WITH_TOOLS) $(VENV_BIN)/python -m pytest
+
+## test-fast: the quick subset while you work (no engine tests)
+test-fast: venv
+	$(VENV_BIN)/python -m pytest -m "not engine"
+
+## demo: deploy the welcome series to the local emulator and show what it holds
+demo: venv tools
+	$(WITH_TOOLS) $(VENV_BIN)/python scripts/demo.py
+
+clean:
+	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache

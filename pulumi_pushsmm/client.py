@@ -1,0 +1,298 @@
+"""HTTP client for the pushsmm API: requests with urllib3's Retry, errors translated at one boundary.
+
+It knows nothing about Pulumi. Retry is configured once as a value object and
+mounted on the session's adapters; the retry loop lives in urllib3's
+connection pool, not here. The API key is only ever put in the Authorization
+header; no message this module builds contains it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
+PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
+DEFAULT_TIMEOUT: Final = (10.0, 60.0)  # (connect, read) seconds
+RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+
+UploadFile = tuple[str, bytes, str]
+"""(file name, bytes, content type) of one multipart file part."""
+
+
+class PushsmmError(Exception):
+    """Base of every error this client raises."""
+
+
+class PushsmmConfigError(PushsmmError):
+    """The client was given settings it cannot work with (no key, an unsafe URL)."""
+
+
+class PushsmmConnectionError(PushsmmError):
+    """The server could not be reached, or the connection broke before an answer came."""
+
+    def __init__(self, method: str, path: str, reason: str) -> None:
+        self.method, self.path, self.reason = method, path, reason
+        super().__init__(f"pushsmm API {method} {path}: could not connect or the connection broke: {reason}")
+
+
+class PushsmmApiError(PushsmmError):
+    """pushsmm answered with an error: carries the HTTP status, the API's message, and the method and path."""
+
+    def __init__(self, method: str, path: str, status: int, message: str) -> None:
+        self.method, self.path, self.status, self.message = method, path, status, message
+        super().__init__(f"pushsmm API {method} {path} failed with HTTP {status}: {message}")
+
+
+class PushsmmNotFoundError(PushsmmApiError):
+    """The id is unknown or belongs to another account (HTTP 404)."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost and loopback addresses, where plain http cannot leak the key."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str) -> str:
+    """Return the base URL without a trailing slash, or refuse one that would send the key in clear text."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PushsmmConfigError(
+            f"pushsmm base URL must be an http(s) URL such as {DEFAULT_BASE_URL}, got {base_url!r}"
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise PushsmmConfigError(
+            f"pushsmm base URL {base_url!r} uses plain http: the API key would travel in clear text. "
+            "Use https://, or http:// only for a loopback host such as 127.0.0.1 (the local emulator)."
+        )
+    return base_url.rstrip("/")
+
+
+class RateLimitRetry(Retry):
+    """urllib3's Retry, also honouring pushsmm's ``X-RateLimit-Reset`` when a 429 has no Retry-After."""
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        """Seconds to wait: Retry-After if present, else until the rate-limit window resets."""
+        retry_after = super().get_retry_after(response)
+        if retry_after is not None or response.status != 429:
+            return retry_after
+        reset = response.headers.get("X-RateLimit-Reset")
+        try:
+            value = float(reset) if reset is not None else None
+        except ValueError:
+            return None
+        if value is None:
+            return None
+        # The header is a Unix time on the real server; a small number is read as seconds.
+        seconds = value - time.time() if value > 1_000_000_000 else value
+        return max(0.0, min(seconds, 60.0))
+
+
+def read_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
+    """Retry for idempotent requests (GET, DELETE): transport errors and 429/5xx, with backoff."""
+    return RateLimitRetry(
+        total=total,
+        backoff_factor=backoff_factor,
+        backoff_max=30,
+        status_forcelist=RETRYABLE_STATUSES,
+        allowed_methods=frozenset({"GET", "DELETE"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+def write_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
+    """Retry for POSTs, which are not idempotent.
+
+    Only what cannot have reached the server is retried: a refused connection,
+    and a 429, which pushsmm answers before doing anything. A read error or a
+    5xx may come after the flow was stored, so retrying could make a duplicate.
+    """
+    return RateLimitRetry(
+        total=total,
+        connect=total,
+        read=0,
+        other=0,
+        backoff_factor=backoff_factor,
+        backoff_max=30,
+        status_forcelist=frozenset({429}),
+        allowed_methods=frozenset({"POST"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+def _session(retry: Retry) -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class PushsmmClient:
+    """A thin client for the endpoints the provider uses: websites, segments and flows."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        reads: Retry | None = None,
+        writes: Retry | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ) -> None:
+        if not api_key:
+            raise PushsmmConfigError("pushsmm API key is empty")
+        self.base_url = check_base_url(base_url)
+        self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
+        self._timeout = timeout
+        # Two sessions, because urllib3 mounts one Retry per adapter and POSTs need a stricter one.
+        self._reads = _session(reads or read_retry())
+        self._writes = _session(writes or write_retry())
+        self.requests_sent = 0
+
+    def __repr__(self) -> str:
+        return f"PushsmmClient(base_url={self.base_url!r})"  # never the key
+
+    def close(self) -> None:
+        """Close the underlying connections."""
+        self._reads.close()
+        self._writes.close()
+
+    # --- the one boundary where transport and API errors are translated ---------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        form: Mapping[str, str] | None = None,
+        files: Mapping[str, UploadFile] | None = None,
+    ) -> Any:
+        session = self._writes if method == "POST" else self._reads
+        url = f"{self.base_url}{path}"
+        multipart: dict[str, tuple[str | None, Any] | tuple[str, bytes, str]] | None = None
+        if method == "POST":
+            # requests builds the multipart body; plain values become parts without a file name.
+            multipart = {name: (None, value) for name, value in (form or {}).items()}
+            multipart.update(dict(files or {}))
+        self.requests_sent += 1
+        try:
+            response = session.request(
+                method,
+                url,
+                params=params,
+                files=multipart,
+                headers=self._headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+            )
+        except requests.exceptions.RetryError as exc:
+            raise PushsmmConnectionError(method, path, "too many retries") from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            raise PushsmmConnectionError(method, path, type(exc).__name__) from exc
+        return self._parse(method, path, response)
+
+    @staticmethod
+    def _parse(method: str, path: str, response: requests.Response) -> Any:
+        status = response.status_code
+        if 300 <= status < 400:
+            where = response.headers.get("Location", "elsewhere")
+            raise PushsmmApiError(
+                method, path, status, f"redirected to {where}: the pushsmm API may be switched off for this site"
+            )
+        body: Any = None
+        if response.content:
+            try:
+                body = response.json()
+            except ValueError as exc:
+                kind = response.headers.get("Content-Type", "unknown content")
+                raise PushsmmApiError(method, path, status, f"expected JSON, got {kind}") from exc
+        if status >= 400:
+            error_class = PushsmmNotFoundError if status == 404 else PushsmmApiError
+            raise error_class(method, path, status, _api_message(body) or response.reason or "error")
+        if isinstance(body, dict) and body.get("status") == "error":
+            # A failed image upload answers 200 with {"message": [...], "status": "error"}.
+            raise PushsmmApiError(method, path, status, _api_message(body) or "the API reported an error")
+        return body
+
+    # --- endpoints ------------------------------------------------------------------------------------
+
+    def iter_pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Yield every item of a list endpoint, following pages lazily."""
+        page = 1
+        while True:
+            body = self._request("GET", path, params={**(params or {}), "page": page, "results_per_page": PAGE_SIZE})
+            yield from body.get("data") or []
+            meta = body.get("meta") or {}
+            total_pages = int(meta.get("total_pages") or 1)
+            if page >= total_pages:
+                return
+            page += 1
+
+    def list_websites(self) -> list[dict[str, Any]]:
+        """Every website of the account."""
+        return list(self.iter_pages("/websites"))
+
+    def list_segments(self) -> list[dict[str, Any]]:
+        """Every segment of the account."""
+        return list(self.iter_pages("/segments"))
+
+    def list_flows(self) -> list[dict[str, Any]]:
+        """Every flow of the account."""
+        return list(self.iter_pages("/flows"))
+
+    def get_flow(self, flow_id: int | str) -> dict[str, Any]:
+        """One flow; raises PushsmmNotFoundError when it does not exist."""
+        return _data(self._request("GET", f"/flows/{flow_id}"), "GET", f"/flows/{flow_id}")
+
+    def create_flow(self, form: Mapping[str, str], files: Mapping[str, UploadFile] | None = None) -> dict[str, Any]:
+        """POST a new flow; returns the ``data`` object, which may be the whole flow or only its id."""
+        return _data(self._request("POST", "/flows", form=form, files=files), "POST", "/flows")
+
+    def update_flow(
+        self, flow_id: int | str, form: Mapping[str, str], files: Mapping[str, UploadFile] | None = None
+    ) -> dict[str, Any]:
+        """POST changed fields of a flow; returns the ``data`` object."""
+        path = f"/flows/{flow_id}"
+        return _data(self._request("POST", path, form=form, files=files), "POST", path)
+
+    def delete_flow(self, flow_id: int | str) -> None:
+        """Delete a flow; raises PushsmmNotFoundError when it does not exist."""
+        self._request("DELETE", f"/flows/{flow_id}")
+
+
+def _api_message(body: Any) -> str:
+    if not isinstance(body, dict):
+        return ""
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return "; ".join(str(e.get("title", "")) for e in errors if isinstance(e, dict))
+    message = body.get("message")
+    if isinstance(message, list):
+        return "; ".join(str(m) for m in message)
+    return str(message) if message else ""
+
+
+def _data(body: Any, method: str, path: str) -> dict[str, Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        raise PushsmmApiError(method, path, 200, "the answer has no data object")
+    data: dict[str, Any] = body["data"]
+    return data

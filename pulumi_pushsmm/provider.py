@@ -1,0 +1,263 @@
+"""The Flow dynamic provider: check, diff, create, read, update and delete, each driven by the schema table.
+
+Every CRUD method has the same shape: load, validate, call the client, map the
+response back through the table (in one place, :meth:`FlowProvider._outputs`),
+return. The provider knows nothing about HTTP details: it speaks to
+:class:`~pulumi_pushsmm.client.PushsmmClient`.
+
+The provider object is pickled into every Flow's state by the Pulumi SDK. It
+keeps its per-process context (settings, client, cached lookups) outside the
+pickled state (see ``__getstate__``), so the pickle holds no session and no
+secret, is tiny, and is the same bytes for every Flow of a program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.runtime import rpc
+
+from . import schema
+from .client import (
+    DEFAULT_BASE_URL,
+    PushsmmClient,
+    PushsmmConfigError,
+    PushsmmError,
+    PushsmmNotFoundError,
+    check_base_url,
+)
+
+API_KEY_CONFIG: Final = "pushsmm:apiKey"
+BASE_URL_CONFIG: Final = "pushsmm:baseUrl"
+API_KEY_ENV: Final = "PUSHSMM_API_KEY"
+BASE_URL_ENV: Final = "PUSHSMM_BASE_URL"
+
+# Computed outputs that no update changes.
+_STABLE_OUTPUTS: Final = ("user_id", "datetime")
+# What diff compares: every input, plus the recorded hash of the image's bytes.
+_DIFFED_KEYS: Final = (*(f.name for f in schema.INPUT_FIELDS), schema.IMAGE_HASH_KEY)
+
+
+def _is_unknown(value: Any) -> bool:
+    return bool(value == rpc.UNKNOWN)
+
+
+class FlowError(PushsmmError):
+    """A Flow operation cannot go ahead (a bad website or segment id, or pushsmm rewrote a value)."""
+
+
+@dataclass
+class ProviderContext:
+    """Per-process state of the provider: settings, the client, and cached account lookups."""
+
+    base_url: str
+    api_key: str | None
+    _client: PushsmmClient | None = None
+    _website_ids: dict[int, str] | None = None
+    _segments: dict[int, int] | None = None  # segment id -> website id
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def from_config(cls, config: Any) -> ProviderContext:
+        """Settings from stack config, falling back to environment variables."""
+        base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
+        return cls(base_url=check_base_url(str(base_url)), api_key=str(api_key) if api_key else None)
+
+    def __repr__(self) -> str:
+        return f"ProviderContext(base_url={self.base_url!r}, api_key={'<set>' if self.api_key else None})"
+
+    @property
+    def client(self) -> PushsmmClient:
+        """The client, made on first use; a clear error when the key is missing."""
+        with self._lock:
+            if self._client is None:
+                if not self.api_key:
+                    raise PushsmmConfigError(
+                        "the pushsmm API key is not set. Run `pulumi config set --secret pushsmm:apiKey <key>` "
+                        f"in the stack, or set the {API_KEY_ENV} environment variable."
+                    )
+                self._client = PushsmmClient(self.base_url, self.api_key)
+            return self._client
+
+    def website_ids(self) -> dict[int, str]:
+        """Website id -> host for the account, fetched once per provider process."""
+        client = self.client
+        with self._lock:
+            if self._website_ids is None:
+                self._website_ids = {int(w["id"]): str(w.get("host") or w.get("name") or "") for w in
+                                     client.list_websites()}
+            return self._website_ids
+
+    def segment_websites(self) -> dict[int, int]:
+        """Segment id -> website id for the account, fetched once per provider process."""
+        client = self.client
+        with self._lock:
+            if self._segments is None:
+                self._segments = {int(s["id"]): int(s["website_id"]) for s in client.list_segments()}
+            return self._segments
+
+    def verify_targets(self, website_id: int, segment: Any) -> None:
+        """Refuse ids that pushsmm would silently replace (first website, segment "all")."""
+        websites = self.website_ids()
+        if website_id not in websites:
+            known = ", ".join(f"{i} ({host})" for i, host in sorted(websites.items())) or "none"
+            raise FlowError(
+                f"website_id {website_id} is not a website of this pushsmm account "
+                f"(pushsmm would silently use the first website instead); the account's websites are: {known}"
+            )
+        if segment == "all":
+            return
+        segments = self.segment_websites()
+        if segments.get(int(segment)) != website_id:
+            known = ", ".join(str(s) for s, w in sorted(segments.items()) if w == website_id) or "none"
+            raise FlowError(
+                f"segment {segment} is not a segment of website {website_id} "
+                f'(pushsmm would silently send to "all" instead); that website\'s segments are: {known}'
+            )
+
+
+class FlowProvider(ResourceProvider):
+    """The dynamic provider behind :class:`pulumi_pushsmm.Flow`."""
+
+    _context: ProviderContext | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Nothing per-process is pickled: no settings, no key, no session.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # --- configuration ------------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Read ``pushsmm:apiKey`` and ``pushsmm:baseUrl`` (or PUSHSMM_API_KEY / PUSHSMM_BASE_URL)."""
+        self._context = ProviderContext.from_config(req.config)
+
+    @property
+    def context(self) -> ProviderContext:
+        """Settings and client of this process; from the environment when configure was not called."""
+        if self._context is None:
+            self._context = ProviderContext.from_config(None)
+        return self._context
+
+    # --- check and diff: no network -----------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Reject what pushsmm would silently rewrite; fill in its defaults; record the image hash."""
+        validation = schema.validate_inputs(news, _is_unknown)
+        failures = [CheckFailure(name, reason) for name, reason in validation.failures]
+        return CheckResult(validation.inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Compare desired inputs with those recorded in the old outputs; every change is in place."""
+        changed = self._changed_keys(olds, news)
+        stables = [k for k in _DIFFED_KEYS if k not in changed] + list(_STABLE_OUTPUTS)
+        return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
+
+    @staticmethod
+    def _changed_keys(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        changed = []
+        for key in _DIFFED_KEYS:
+            default = schema.FIELDS_BY_NAME[key].default if key in schema.FIELDS_BY_NAME else ""
+            new, old = news.get(key, default), olds.get(key, default)
+            if _is_unknown(new) or new != old:
+                changed.append(key)
+        return changed
+
+    # --- create, read, update, delete ------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """POST the flow, then make sure pushsmm stored exactly what was asked."""
+        ctx = self.context
+        ctx.verify_targets(props["website_id"], props.get("segment", "all"))
+        form = schema.encode_form(props, create=True)
+        files = {"image": schema.image_upload(props["image"])} if props.get("image") else None
+        data = ctx.client.create_flow(form, files)
+        flow = self._whole_flow(data)
+        outs = self._outputs(flow, props)
+        names = [f.name for f in schema.INPUT_FIELDS]
+        problems = schema.stored_differences(props, outs, names)
+        if problems:
+            self._discard(str(flow["id"]))
+            raise FlowError(
+                "pushsmm stored different values than requested, so the new flow was deleted again: "
+                + "; ".join(problems)
+            )
+        return CreateResult(str(flow["id"]), outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """GET the flow and map it back into inputs and outputs; an empty id when it is gone."""
+        try:
+            flow = self.context.client.get_flow(id_)
+        except PushsmmNotFoundError:
+            return ReadResult("", {})
+        outs = self._outputs(flow, props)
+        inputs = {k: outs[k] for k in _DIFFED_KEYS}
+        return ReadResult(str(flow["id"]), outs, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """One POST with the changed fields; the image only when its bytes changed."""
+        ctx = self.context
+        changed = self._changed_keys(olds, news)
+        if "website_id" in changed or "segment" in changed:
+            ctx.verify_targets(news["website_id"], news.get("segment", "all"))
+        names = [k for k in changed if k in schema.FIELDS_BY_NAME]
+        form = schema.encode_form(news, names, create=False)
+        files = None
+        if schema.IMAGE_HASH_KEY in changed:
+            if news.get("image"):
+                files = {"image": schema.image_upload(news["image"])}
+            else:
+                form["image_remove"] = "1"
+        if not form and not files:
+            # Only the local image path changed, not its bytes: nothing to tell pushsmm.
+            return UpdateResult({**olds, "image": news.get("image", ""), schema.IMAGE_HASH_KEY:
+                                 news.get(schema.IMAGE_HASH_KEY, "")})
+        flow = self._whole_flow(ctx.client.update_flow(id_, form, files))
+        outs = self._outputs(flow, news)
+        problems = schema.stored_differences(news, outs, names)
+        if problems:
+            raise FlowError(f"pushsmm stored different values than requested for flow {id_}: " + "; ".join(problems))
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """DELETE the flow; one that is already gone counts as deleted."""
+        self._discard(id_)
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _discard(self, id_: str) -> None:
+        with contextlib.suppress(PushsmmNotFoundError):
+            self.context.client.delete_flow(id_)
+
+    def _whole_flow(self, data: dict[str, Any]) -> dict[str, Any]:
+        # pushsmm answers with the whole flow; its reference documents only {"id"}. Fetch only then.
+        if "website_id" in data and "settings" in data:
+            return data
+        return self.context.client.get_flow(data["id"])
+
+    @staticmethod
+    def _outputs(flow: Mapping[str, Any], local: Mapping[str, Any]) -> dict[str, Any]:
+        """The one mapping from an API flow to outputs; the image path and hash come from local state."""
+        inputs, computed = schema.read_back(flow)
+        has_image = bool(flow.get("image_url"))
+        image = (local.get("image") or "") if has_image else ""
+        image_hash = (local.get(schema.IMAGE_HASH_KEY) or "") if has_image else ""
+        return {**inputs, "image": image, schema.IMAGE_HASH_KEY: image_hash, **computed}

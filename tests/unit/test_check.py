@@ -1,0 +1,174 @@
+"""check rejects everything pushsmm would silently rewrite, with a message naming the field and what is allowed."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.runtime import rpc
+
+from pulumi_pushsmm.provider import FlowProvider
+
+VALID: dict[str, Any] = {
+    "website_id": 1,
+    "name": "Welcome",
+    "title": "Thanks for subscribing",
+    "description": "Here is what happens next.",
+    "wait_time": 10,
+    "wait_time_type": "minutes",
+}
+
+
+def png_bytes(width: int = 1, height: int = 1) -> bytes:
+    """A tiny valid PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def check(**changes: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    news = {**VALID, **changes}
+    news = {k: v for k, v in news.items() if v is not _DROP}
+    result = FlowProvider().check({}, news)
+    return result.inputs, [(f.property, f.reason) for f in result.failures]
+
+
+_DROP = object()
+
+# (changes, field named, words the message must contain)
+BAD_INPUTS: list[tuple[dict[str, Any], str, str]] = [
+    ({"website_id": _DROP}, "website_id", "website_id is required"),
+    ({"name": _DROP}, "name", "name is required"),
+    ({"title": _DROP}, "title", "title is required"),
+    ({"description": _DROP}, "description", "description is required"),
+    ({"wait_time": _DROP}, "wait_time", "wait_time is required"),
+    ({"wait_time_type": _DROP}, "wait_time_type", "wait_time_type is required"),
+    ({"website_id": "1"}, "website_id", "must be an integer, not str"),
+    ({"website_id": True}, "website_id", "must be an integer, not bool"),
+    ({"website_id": 0}, "website_id", "must be a positive integer"),
+    ({"name": 42}, "name", "must be a string, not int"),
+    ({"name": ""}, "name", "name must not be empty"),
+    ({"name": "   "}, "name", "must not start or end with whitespace"),
+    ({"name": "n" * 257}, "name", "at most 256 characters, got 257"),
+    ({"title": "t" * 65}, "title", "at most 64 characters, got 65"),
+    ({"description": "d" * 129}, "description", "at most 128 characters, got 129"),
+    ({"title": " Hello"}, "title", "must not start or end with whitespace"),
+    ({"description": "Bye\n"}, "description", "must not start or end with whitespace"),
+    ({"title": "<b>Hello</b>"}, "title", "must not contain HTML tags"),
+    ({"description": "see <a href='x'>here"}, "description", "must not contain HTML tags"),
+    ({"name": "x <!-- c -->"}, "name", "must not contain HTML tags"),
+    ({"wait_time": "10"}, "wait_time", "must be an integer, not str"),
+    ({"wait_time": 1.5}, "wait_time", "must be an integer, not float"),
+    ({"wait_time": 0}, "wait_time", "between 1 and 129600 minutes, got 0"),
+    ({"wait_time": 129601}, "wait_time", "between 1 and 129600 minutes"),
+    ({"wait_time": 2161, "wait_time_type": "hours"}, "wait_time", "between 1 and 2160 hours"),
+    ({"wait_time": 91, "wait_time_type": "days"}, "wait_time", "between 1 and 90 days"),
+    ({"wait_time_type": "weeks"}, "wait_time_type", "must be one of minutes, hours, days; got 'weeks'"),
+    ({"wait_time_type": "Days"}, "wait_time_type", "must be one of minutes, hours, days"),
+    ({"ttl": 1234}, "ttl", "ttl must be one of 0, 900, 1800, 3600"),
+    ({"ttl": "3600"}, "ttl", "must be an integer, not str"),
+    ({"ttl": -1}, "ttl", "2419200; got -1"),
+    ({"urgency": "urgent"}, "urgency", "must be one of low, normal, high; got 'urgent'"),
+    ({"is_silent": "false"}, "is_silent", "must be a boolean, not str"),
+    ({"is_auto_hide": 1}, "is_auto_hide", "must be a boolean, not int"),
+    ({"is_enabled": "yes"}, "is_enabled", "must be a boolean, not str"),
+    ({"url": "ftp://example.com"}, "url", "must be an http:// or https:// URL"),
+    ({"url": "example.com"}, "url", "must be an http:// or https:// URL"),
+    ({"url": "https://example.com/" + "a" * 500}, "url", "at most 512 characters"),
+    ({"url": "https://exa mple.com"}, "url", "must not contain whitespace"),
+    ({"button_url_1": "javascript:alert(1)", "button_title_1": "Go"}, "button_url_1", "http:// or https://"),
+    ({"button_title_1": "Open"}, "button_url_1", "button_url_1 is required when button_title_1 is set"),
+    ({"button_url_1": "https://example.com"}, "button_title_1", "button_title_1 is required when button_url_1"),
+    ({"button_title_2": "Later"}, "button_url_2", "button_url_2 is required when button_title_2 is set"),
+    ({"button_url_2": "https://example.com"}, "button_title_2", "button_title_2 is required when button_url_2"),
+    ({"button_title_1": "A very long button", "button_url_1": "https://x.io"}, "button_title_1", "at most 16"),
+    ({"utm_source": "s" * 129}, "utm_source", "at most 128 characters"),
+    ({"utm_medium": " push"}, "utm_medium", "must not start or end with whitespace"),
+    ({"utm_campaign": "<i>x</i>"}, "utm_campaign", "must not contain HTML tags"),
+    ({"segment": "vip"}, "segment", 'must be "all" or a positive integer segment id'),
+    ({"segment": "12"}, "segment", 'must be "all" or a positive integer segment id'),
+    ({"segment": 0}, "segment", "got 0"),
+    ({"image": "/nonexistent/welcome.png"}, "image", "does not exist"),
+    ({"image": "welcome.bmp"}, "image", "must be a jpg, jpeg, png, svg, webp, gif file"),
+    ({"image": 7}, "image", "must be a string, not int"),
+    ({"colour": "red"}, "colour", "colour is not a Flow input; the inputs are: website_id, name"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "words"), BAD_INPUTS, ids=[f"{i:02d}-{c[1]}" for i, c in
+                                                                         enumerate(BAD_INPUTS)])
+def test_bad_input_is_refused_with_a_message_naming_the_field(changes: dict[str, Any], field: str, words: str) -> None:
+    _, failures = check(**changes)
+    assert failures, f"{changes} was accepted"
+    messages = [reason for prop, reason in failures if prop == field]
+    assert messages, f"no failure names {field}: {failures}"
+    assert any(words in m for m in messages), f"{words!r} not in {messages}"
+    assert all(m.startswith(field) for m in messages), messages
+
+
+def test_there_are_at_least_forty_bad_inputs() -> None:
+    assert len(BAD_INPUTS) >= 40
+
+
+def test_each_problem_is_its_own_failure() -> None:
+    _, failures = check(title="<b>" + "x" * 70, ttl=5, urgency="now")
+    fields = sorted(p for p, _ in failures)
+    assert fields == ["title", "title", "ttl", "urgency"]
+
+
+def test_valid_input_passes_and_gets_pushsmm_defaults() -> None:
+    inputs, failures = check()
+    assert failures == []
+    assert inputs["ttl"] == 2419200
+    assert inputs["urgency"] == "normal"
+    assert inputs["segment"] == "all"
+    assert inputs["is_silent"] is False and inputs["is_auto_hide"] is False and inputs["is_enabled"] is True
+    assert inputs["url"] == "" and inputs["button_title_1"] == "" and inputs["utm_source"] == ""
+
+
+def test_quotes_ampersands_and_edge_lengths_are_fine() -> None:
+    _, failures = check(title=("Tom's \"deal\" & more" + "x" * 64)[:64], name="n" * 256, wait_time=90,
+                        wait_time_type="days", ttl=0, segment=3, url="http://example.com/a?b=c&d=e")
+    assert failures == []
+
+
+def test_unknown_values_at_preview_pass_through() -> None:
+    inputs, failures = check(website_id=rpc.UNKNOWN, title=rpc.UNKNOWN, button_title_1=rpc.UNKNOWN, image=rpc.UNKNOWN)
+    assert failures == []
+    assert inputs["website_id"] == rpc.UNKNOWN and inputs["title"] == rpc.UNKNOWN
+
+
+def test_image_is_checked_and_its_hash_recorded(tmp_path: Path) -> None:
+    image = tmp_path / "welcome.png"
+    image.write_bytes(png_bytes())
+    first, failures = check(image=str(image))
+    assert failures == []
+    image.write_bytes(png_bytes(2, 2))
+    second, _ = check(image=str(image))
+    assert len(first["image_sha256"]) == 64
+    assert first["image_sha256"] != second["image_sha256"]
+
+
+def test_image_with_wrong_contents_or_too_big_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(b"GIF89a not a png")
+    _, failures = check(image=str(fake))
+    assert any("is not a valid png image" in r for _, r in failures)
+    big = tmp_path / "big.gif"
+    big.write_bytes(b"GIF89a" + b"\x00" * (2 * 1024 * 1024))
+    _, failures = check(image=str(big))
+    assert any("at most 2 MB" in r for _, r in failures)
+
+
+def test_unreadable_image_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "dir.png"
+    folder.mkdir()
+    _, failures = check(image=str(folder))
+    assert failures and failures[0][0] == "image" and "cannot be read" in failures[0][1]
