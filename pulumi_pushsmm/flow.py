@@ -5,8 +5,7 @@ typed declarations below exist for type checkers and editors; a unit test
 keeps them in step with the table.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: TypedDict must see Required[...] at runtime.
 from typing import Any, Final, Literal, NotRequired, Required, TypedDict, overload
 
 import pulumi
@@ -104,7 +103,7 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Flow:
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> "Flow":
         """Read an existing flow by its pushsmm id, without managing it."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Flow(resource_name, FlowArgs(), merged)  # type: ignore[typeddict-item]
