@@ -1,0 +1,1 @@
+"""Integration tests: the provider and client against the emulator over real HTTP on loopback."""

@@ -1,0 +1,264 @@
+"""The provider's create, read, update and delete against the emulator over real HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError
+from pulumi_pushsmm.emulator import EmulatorServer
+from pulumi_pushsmm.provider import FlowError, FlowProvider
+from tests.integration.conftest import KEY_A, KEY_B, configured_provider
+from tests.unit.test_check import VALID, png_bytes
+
+
+def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
+    """Inputs as the engine hands them to create: after check."""
+    result = provider.check({}, {**VALID, **changes})
+    assert not result.failures, result.failures
+    return result.inputs
+
+
+def writes(emulator: EmulatorServer) -> list[str]:
+    return [f"{r['method']} {r['path']}" for r in emulator.request_log() if r["method"] in ("POST", "DELETE")]
+
+
+def calls(emulator: EmulatorServer) -> list[str]:
+    return [f"{r['method']} {r['path']}" for r in emulator.request_log()]
+
+
+def stored(emulator: EmulatorServer, flow_id: str, api_key: str = KEY_A) -> dict[str, Any]:
+    """The flow as the emulator holds it (its own state, not what the provider says)."""
+    flows = {str(f["id"]): f for f in emulator.flows_for(api_key)}
+    return flows[flow_id]
+
+
+def website(emulator: EmulatorServer, index: int = 0, account: int = 0) -> int:
+    return int(emulator.accounts[account]["website_ids"][index])
+
+
+def segment_of(emulator: EmulatorServer, website_id: int, account: int = 0) -> int:
+    segments = emulator.accounts[account]["segment_ids"]
+    return int(segments[str(website_id)][0] if isinstance(segments, dict) else segments[0])
+
+
+# --- create ---------------------------------------------------------------------------------------
+
+
+def test_create_stores_every_field_as_declared(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    site = website(emulator)
+    inputs = checked(provider, website_id=site, title="Tom's \"deal\" & more", url="https://a.io/?x=1&y=2",
+                     button_title_1="Open", button_url_1="https://a.io/open", ttl=3600, urgency="high",
+                     utm_source="pushsmm", utm_medium="push", utm_campaign="welcome", is_enabled=False,
+                     segment=segment_of(emulator, site), wait_time=2, wait_time_type="hours")
+    result = provider.create(inputs)
+    flow = stored(emulator, result.id)
+    assert flow["title"] in ("Tom&#39;s &#34;deal&#34; & more", "Tom's \"deal\" & more")
+    assert flow["settings"]["ttl"] == 3600 and flow["settings"]["urgency"] == "high"
+    assert flow["settings"]["utm"] == {"source": "pushsmm", "medium": "push", "campaign": "welcome"}
+    assert flow["is_enabled"] in (False, 0)
+    assert str(flow["segment"]) == str(segment_of(emulator, site))
+    outs = result.outs or {}
+    assert outs["title"] == "Tom's \"deal\" & more"
+    assert outs["user_id"] == flow["user_id"] and outs["datetime"] == flow["datetime"]
+
+
+def test_create_leaves_out_false_booleans_so_they_stay_off(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    off = provider.create(checked(provider, website_id=website(emulator), is_silent=False, is_auto_hide=False))
+    on = provider.create(checked(provider, website_id=website(emulator), is_silent=True, is_auto_hide=True))
+    assert stored(emulator, off.id)["settings"]["is_silent"] == 0
+    assert stored(emulator, off.id)["settings"]["is_auto_hide"] == 0
+    assert stored(emulator, on.id)["settings"]["is_silent"] == 1
+    assert stored(emulator, on.id)["settings"]["is_auto_hide"] == 1
+    assert (off.outs or {})["is_silent"] is False and (on.outs or {})["is_silent"] is True
+
+
+def test_full_object_response_needs_no_extra_get(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    provider.create(checked(provider, website_id=website(emulator)))
+    emulator.clear_request_log()
+    provider.create(checked(provider, website_id=website(emulator)))
+    assert calls(emulator) == ["POST /api/flows"]
+
+
+def test_documented_id_only_response_is_followed_by_one_get(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    emulator.set_create_response("id")
+    provider.create(checked(provider, website_id=website(emulator)))  # warms the website cache
+    emulator.clear_request_log()
+    result = provider.create(checked(provider, website_id=website(emulator), title="Only an id comes back"))
+    assert calls(emulator) == ["POST /api/flows", f"GET /api/flows/{result.id}"]
+    assert (result.outs or {})["title"] == "Only an id comes back"
+
+
+def test_website_lookup_is_cached_for_the_process(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    site = website(emulator)
+    for title in ("one", "two", "three"):
+        provider.create(checked(provider, website_id=site, title=title, segment=segment_of(emulator, site)))
+    lookups = [c for c in calls(emulator) if c.startswith("GET /api/websites") or c.startswith("GET /api/segments")]
+    assert lookups == ["GET /api/websites", "GET /api/segments"]
+
+
+def test_unknown_website_is_refused_before_any_write(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    other_account_site = website(emulator, account=1)
+    with pytest.raises(FlowError, match=rf"website_id {other_account_site} is not a website of this pushsmm account"):
+        provider.create(checked(provider, website_id=other_account_site))
+    with pytest.raises(FlowError, match="website_id 99999"):
+        provider.create(checked(provider, website_id=99999))
+    assert writes(emulator) == []
+
+
+def test_segment_of_another_website_is_refused(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    first, second = website(emulator, 0), website(emulator, 1)
+    with pytest.raises(FlowError, match=rf"segment {segment_of(emulator, second)} is not a segment of website {first}"):
+        provider.create(checked(provider, website_id=first, segment=segment_of(emulator, second)))
+    with pytest.raises(FlowError, match="segment 424242"):
+        provider.create(checked(provider, website_id=first, segment=424242))
+    assert writes(emulator) == []
+
+
+def test_a_rewritten_value_fails_loudly_and_leaves_no_flow(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    # check would refuse this title; create is called directly to prove the second line of defence.
+    inputs = {**checked(provider, website_id=website(emulator)), "title": "<b>Bold</b> move"}
+    with pytest.raises(FlowError, match=r"title: sent '<b>Bold</b> move', pushsmm stored 'Bold move'"):
+        provider.create(inputs)
+    assert emulator.flows_for(KEY_A) == []
+
+
+# --- images ---------------------------------------------------------------------------------------------
+
+
+def test_image_upload_change_and_removal(emulator: EmulatorServer, provider: FlowProvider, tmp_path: Path) -> None:
+    image = tmp_path / "welcome.png"
+    image.write_bytes(png_bytes())
+    created = provider.create(checked(provider, website_id=website(emulator), image=str(image)))
+    olds = created.outs or {}
+    first_url = stored(emulator, created.id)["image_url"]
+    assert first_url and olds["image_url"] == first_url and olds["image"] == str(image)
+
+    image.write_bytes(png_bytes(3, 3))
+    news = checked(provider, website_id=website(emulator), image=str(image))
+    assert provider.diff(created.id, olds, news).changes is True
+    updated = provider.update(created.id, olds, news).outs or {}
+    second_url = stored(emulator, created.id)["image_url"]
+    assert second_url and second_url != first_url
+    assert updated["image_sha256"] == news["image_sha256"]
+
+    emulator.clear_request_log()
+    moved = tmp_path / "moved.png"
+    moved.write_bytes(image.read_bytes())
+    same_bytes = checked(provider, website_id=website(emulator), image=str(moved))
+    after_move = provider.update(created.id, updated, same_bytes).outs or {}
+    assert calls(emulator) == []  # same bytes at a new path: nothing to upload
+    assert after_move["image"] == str(moved)
+
+    removed = provider.update(created.id, after_move, checked(provider, website_id=website(emulator))).outs or {}
+    assert stored(emulator, created.id)["image_url"] is None
+    assert removed["image"] == "" and removed["image_url"] is None
+
+
+def test_a_failed_upload_answered_with_200_is_an_error(emulator: EmulatorServer, provider: FlowProvider,
+                                                       tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.png"
+    bogus.write_bytes(b"this is not an image at all")
+    inputs = {**checked(provider, website_id=website(emulator)), "image": str(bogus)}
+    with pytest.raises(PushsmmApiError) as raised:
+        provider.create(inputs)
+    assert raised.value.status == 200 and raised.value.method == "POST" and raised.value.path == "/flows"
+
+
+# --- read ------------------------------------------------------------------------------------------------
+
+
+def test_read_maps_back_and_sees_drift(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    created = provider.create(checked(provider, website_id=website(emulator), utm_source="pushsmm"))
+    emulator.drift_flow(created.id, title="Changed behind your back", description="It's \"different\"")
+    read = provider.read(created.id, created.outs or {})
+    assert read.id == created.id
+    assert (read.outs or {})["title"] == "Changed behind your back"
+    assert (read.inputs or {})["description"] == "It's \"different\""
+    assert (read.inputs or {})["utm_source"] == "pushsmm"
+    assert provider.diff(created.id, read.outs or {}, checked(provider, website_id=website(emulator),
+                                                                utm_source="pushsmm")).changes is True
+
+
+def test_read_of_a_deleted_flow_returns_an_empty_id(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    created = provider.create(checked(provider, website_id=website(emulator)))
+    emulator.delete_flow(created.id)
+    assert provider.read(created.id, created.outs or {}).id == ""
+
+
+def test_another_accounts_flow_is_not_found(emulator: EmulatorServer) -> None:
+    provider_a, provider_b = configured_provider(emulator, KEY_A), configured_provider(emulator, KEY_B)
+    created = provider_a.create(checked(provider_a, website_id=website(emulator)))
+    assert provider_b.read(created.id, {}).id == ""
+    provider_b.delete(created.id, {})  # a 404 counts as deleted, and B cannot touch A's flow
+    assert stored(emulator, created.id)["id"] == int(created.id)
+
+
+# --- update and delete ------------------------------------------------------------------------------------
+
+
+def test_update_sends_only_changed_fields_and_booleans_explicitly(emulator: EmulatorServer,
+                                                                  provider: FlowProvider) -> None:
+    created = provider.create(checked(provider, website_id=website(emulator), is_silent=True))
+    emulator.drift_flow(created.id, description="drifted")
+    news = checked(provider, website_id=website(emulator), title="New title", is_silent=False)
+    emulator.clear_request_log()
+    outs = provider.update(created.id, created.outs or {}, news).outs or {}
+    assert calls(emulator) == [f"POST /api/flows/{created.id}"]  # one request, no extra GET
+    flow = stored(emulator, created.id)
+    assert flow["title"] == "New title" and flow["settings"]["is_silent"] == 0
+    assert flow["description"] == "drifted"  # not sent, so not overwritten
+    assert outs["title"] == "New title" and outs["is_silent"] is False
+
+
+def test_delete_and_delete_again(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    created = provider.create(checked(provider, website_id=website(emulator)))
+    provider.delete(created.id, created.outs or {})
+    assert emulator.flows_for(KEY_A) == []
+    provider.delete(created.id, created.outs or {})  # already gone: not an error
+
+
+# --- errors and configuration ------------------------------------------------------------------------------
+
+
+def test_api_errors_carry_status_message_method_and_path_never_the_key(emulator: EmulatorServer) -> None:
+    provider = configured_provider(emulator, "wrong-key-SECRET-123")
+    with pytest.raises(PushsmmApiError) as raised:
+        provider.create(checked(provider, website_id=1))
+    error = raised.value
+    assert (error.status, error.method, error.path) == (401, "GET", "/websites")
+    assert "You do not have access to the API." in str(error)
+    assert "SECRET" not in str(error) and "SECRET" not in repr(error.__cause__)
+
+
+def test_an_html_redirect_is_an_error(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    emulator.set_api_disabled(True)
+    with pytest.raises(PushsmmApiError, match=r"redirected to .*switched off"):
+        provider.read("1", {})
+
+
+def test_missing_key_says_how_to_set_it(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PUSHSMM_API_KEY", raising=False)
+    monkeypatch.setenv("PUSHSMM_BASE_URL", emulator.base_url)
+    with pytest.raises(PushsmmConfigError, match=r"pulumi config set --secret pushsmm:apiKey"):
+        FlowProvider().read("1", {})
+
+
+def test_environment_fallback_works(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUSHSMM_API_KEY", KEY_A)
+    monkeypatch.setenv("PUSHSMM_BASE_URL", emulator.base_url)
+    provider = FlowProvider()
+    created = provider.create(checked(provider, website_id=website(emulator)))
+    assert stored(emulator, created.id)["name"] == VALID["name"]
+
+
+def test_plain_http_is_refused_except_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUSHSMM_API_KEY", "k")
+    monkeypatch.setenv("PUSHSMM_BASE_URL", "http://pushsmm.com/api")
+    with pytest.raises(PushsmmConfigError, match="plain http"):
+        _ = FlowProvider().context
+    for url in ("http://127.0.0.1:8080/api", "http://localhost/api", "http://[::1]:9/api", "https://pushsmm.com/api"):
+        monkeypatch.setenv("PUSHSMM_BASE_URL", url)
+        assert FlowProvider().context.base_url == url.rstrip("/")
