@@ -20,8 +20,9 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = ROOT / ".demo"
-STACK = "demo"
+# Tests run the demo with their own folder and stack name; users get .demo/ and "demo".
+DEMO_DIR = Path(os.environ.get("PUSHSMM_DEMO_DIR", ROOT / ".demo"))
+STACK = os.environ.get("PUSHSMM_DEMO_STACK", "demo")
 DEMO_API_KEY = "demo-key-not-secret"  # the emulator's account for the demo; never a real key
 PASSPHRASE = "pulumi-pushsmm-demo"
 

@@ -1,0 +1,127 @@
+"""Every shipped example, and adopting an existing flow, under the real Pulumi engine against the emulator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import requests
+from pulumi import automation as auto
+
+from pulumi_pushsmm import Flow
+from pulumi_pushsmm.emulator import EmulatorServer
+from tests.support import ROOT, engine_env, inline_stack
+
+pytestmark = pytest.mark.engine
+
+API_KEY = "examples-key-5d1e-DO-NOT-LEAK"
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    server = EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=3)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def project_stack(project_dir: Path, tmp_path: Path, config: dict[str, auto.ConfigValue]) -> auto.Stack:
+    """A throwaway stack of a project directory, with its state in tmp_path."""
+    state = tmp_path / "state"
+    state.mkdir()
+    opts = auto.LocalWorkspaceOptions(env_vars=engine_env(state), secrets_provider="passphrase")
+    stack = auto.create_stack(f"test-{uuid.uuid4().hex[:8]}", work_dir=str(project_dir), opts=opts)
+    stack.set_all_config(config)
+    return stack
+
+
+def remove(stack: auto.Stack) -> None:
+    """Remove the stack and its Pulumi.<stack>.yaml from the example directory."""
+    stack.workspace.remove_stack(stack.name, force=True)
+
+
+def account_config(emulator: EmulatorServer) -> dict[str, auto.ConfigValue]:
+    return {"pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
+            "pushsmm:baseUrl": auto.ConfigValue(emulator.base_url)}
+
+
+def test_welcome_series_deploys_and_settles(emulator: EmulatorServer, tmp_path: Path) -> None:
+    site = int(emulator.accounts[0]["website_ids"][1])
+    stack = project_stack(ROOT / "examples" / "welcome_series", tmp_path,
+                          {**account_config(emulator), "websiteId": auto.ConfigValue(str(site))})
+    try:
+        preview = stack.preview()
+        assert preview.change_summary == {"create": 4}
+        stack.up()
+        flows = emulator.flows_for(API_KEY)
+        assert sorted(f["name"] for f in flows) == ["Getting started tips", "Re-engagement", "Welcome"]
+        assert {f["website_id"] for f in flows} == {site}
+        stack.preview(expect_no_changes=True)
+        stack.destroy()
+        assert emulator.flows_for(API_KEY) == []
+    finally:
+        remove(stack)
+
+
+def test_multi_site_previews_the_sequence_for_every_site(emulator: EmulatorServer, tmp_path: Path) -> None:
+    website_ids = emulator.accounts[0]["website_ids"]
+    sites = [{"websiteId": int(w), "landingUrl": f"https://site{w}.example"} for w in website_ids]
+    stack = project_stack(ROOT / "examples" / "multi_site", tmp_path,
+                          {**account_config(emulator), "sites": auto.ConfigValue(json.dumps(sites))})
+    try:
+        preview = stack.preview()
+        assert preview.change_summary == {"create": 1 + 3 * len(sites)}
+        assert emulator.flows_for(API_KEY) == []  # a preview writes nothing
+    finally:
+        remove(stack)
+
+
+def test_an_existing_flow_is_adopted_without_recreating_it(pulumi_bin_dir: Path, emulator: EmulatorServer,
+                                                            tmp_path: Path) -> None:
+    site = int(emulator.accounts[0]["website_ids"][0])
+    declared: dict[str, Any] = {"website_id": site, "name": "Legacy welcome", "title": "Hello there",
+                                "description": "Made in the dashboard", "wait_time": 15, "wait_time_type": "minutes",
+                                "url": "https://example.com"}
+    form = {k: (None, str(v)) for k, v in declared.items()}
+    response = requests.post(f"{emulator.base_url}/flows", files=form,
+                             headers={"Authorization": f"Bearer {API_KEY}"}, timeout=10)
+    existing_id = str(response.json()["data"]["id"])
+
+    def program() -> None:
+        adopted = Flow("legacy", opts=pulumi.ResourceOptions(import_=existing_id), **declared)
+        pulumi.export("id", adopted.id)
+
+    stack = inline_stack(tmp_path, program, config=account_config(emulator))
+    result = stack.up()
+    assert result.summary.resource_changes == {"create": 1, "import": 1}
+    assert result.outputs["id"].value == existing_id
+    stack.preview(expect_no_changes=True)
+    assert [str(f["id"]) for f in emulator.flows_for(API_KEY)] == [existing_id]
+
+
+def test_demo_runs_twice_and_settles(pulumi_bin_dir: Path, tmp_path: Path) -> None:
+    env = {**engine_env(tmp_path), "PUSHSMM_DEMO_DIR": str(tmp_path / "demo"),
+           "PUSHSMM_DEMO_STACK": f"test-{uuid.uuid4().hex[:8]}"}
+    env.pop("PULUMI_BACKEND_URL")
+    try:
+        first = subprocess.run([sys.executable, "scripts/demo.py"], cwd=ROOT, env=env, capture_output=True,
+                               text=True, timeout=600)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "Flows the emulator now holds:" in first.stdout
+        assert first.stdout.count("Welcome aboard!") >= 1 and "+ 4 created" in first.stdout
+        second = subprocess.run([sys.executable, "scripts/demo.py"], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=600)
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert "4 unchanged" in second.stdout
+        assert "demo-key" not in first.stdout + first.stderr + second.stdout + second.stderr
+    finally:
+        (ROOT / f"Pulumi.{env['PUSHSMM_DEMO_STACK']}.yaml").unlink(missing_ok=True)
