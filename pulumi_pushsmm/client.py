@@ -255,9 +255,14 @@ class PushsmmClient:
         """Every segment of the account."""
         return list(self.iter_pages("/segments"))
 
-    def list_flows(self) -> list[dict[str, Any]]:
-        """Every flow of the account."""
-        return list(self.iter_pages("/flows"))
+    def list_flows(self, website_id: int | None = None) -> list[dict[str, Any]]:
+        """Every flow of the account, or of one website.
+
+        Older pushsmm releases ignore the ``website_id`` filter, so it is applied here as well.
+        """
+        params = {"website_id": website_id} if website_id is not None else None
+        flows = self.iter_pages("/flows", params)
+        return [f for f in flows if website_id is None or int(f.get("website_id") or 0) == website_id]
 
     def get_flow(self, flow_id: int | str) -> dict[str, Any]:
         """One flow; raises PushsmmNotFoundError when it does not exist."""

@@ -35,8 +35,10 @@ from pulumi.runtime import rpc
 from . import schema
 from .client import (
     DEFAULT_BASE_URL,
+    PushsmmApiError,
     PushsmmClient,
     PushsmmConfigError,
+    PushsmmConnectionError,
     PushsmmError,
     PushsmmNotFoundError,
     check_base_url,
@@ -189,8 +191,14 @@ class FlowProvider(ResourceProvider):
         ctx.verify_targets(props["website_id"], props.get("segment", "all"))
         form = schema.encode_form(props, create=True)
         files = {"image": schema.image_upload(props["image"])} if props.get("image") else None
-        data = ctx.client.create_flow(form, files)
-        flow = self._whole_flow(data)
+        try:
+            flow = self._whole_flow(ctx.client.create_flow(form, files))
+        except (PushsmmConnectionError, PushsmmApiError) as exc:
+            if isinstance(exc, PushsmmApiError) and exc.status < 500:
+                raise
+            # The answer was lost or was a server error, but pushsmm may have stored the flow
+            # before failing. Creating it again would leave a duplicate, so look for it first.
+            flow = self._committed_flow(props, exc)
         outs = self._outputs(flow, props)
         names = [f.name for f in schema.INPUT_FIELDS]
         problems = schema.stored_differences(props, outs, names)
@@ -246,6 +254,22 @@ class FlowProvider(ResourceProvider):
     def _discard(self, id_: str) -> None:
         with contextlib.suppress(PushsmmNotFoundError):
             self.context.client.delete_flow(id_)
+
+    def _committed_flow(self, props: Mapping[str, Any], failure: PushsmmError) -> dict[str, Any]:
+        """The flow a failed create stored anyway, when exactly one flow of the website matches it."""
+        wanted = {k: v for k, v in props.items() if k in schema.FIELDS_BY_NAME and k != "image"}
+        matches = []
+        for candidate in self.context.client.list_flows(website_id=props["website_id"]):
+            inputs, _ = schema.read_back(candidate)
+            if all(inputs.get(k) == v for k, v in wanted.items()):
+                matches.append(candidate)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            ids = ", ".join(str(m["id"]) for m in matches)
+            raise FlowError(f"creating the flow failed ({failure}) and flows {ids} all match it; "
+                            "delete the extra ones in pushsmm, then import the one to keep") from failure
+        raise failure
 
     def _whole_flow(self, data: dict[str, Any]) -> dict[str, Any]:
         # pushsmm answers with the whole flow; its reference documents only {"id"}. Fetch only then.

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError
+from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError, PushsmmError
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowError, FlowProvider
 from tests.integration.conftest import KEY_A, KEY_B, configured_provider
@@ -262,3 +262,25 @@ def test_plain_http_is_refused_except_on_loopback(monkeypatch: pytest.MonkeyPatc
     for url in ("http://127.0.0.1:8080/api", "http://localhost/api", "http://[::1]:9/api", "https://pushsmm.com/api"):
         monkeypatch.setenv("PUSHSMM_BASE_URL", url)
         assert FlowProvider().context.base_url == url.rstrip("/")
+
+
+# --- a create whose answer is lost -----------------------------------------------------------------------
+
+
+def test_a_create_stored_before_a_server_error_is_adopted_not_duplicated(emulator: EmulatorServer,
+                                                                           provider: FlowProvider) -> None:
+    inputs = checked(provider, website_id=website(emulator), title="Stored, then 500")
+    emulator.set_faults([{"kind": "commit_then_fail", "methods": ["POST"], "count": 1}])
+    result = provider.create(inputs)
+    flows = emulator.flows_for(KEY_A)
+    assert [str(f["id"]) for f in flows] == [result.id]
+    assert (result.outs or {})["title"] == "Stored, then 500"
+
+
+def test_a_create_lost_before_it_was_stored_fails_without_a_flow(emulator: EmulatorServer,
+                                                                  provider: FlowProvider) -> None:
+    inputs = checked(provider, website_id=website(emulator))
+    emulator.set_faults([{"kind": "drop", "methods": ["POST"], "count": 1}])
+    with pytest.raises(PushsmmError, match="POST /flows"):
+        provider.create(inputs)
+    assert emulator.flows_for(KEY_A) == []
