@@ -169,7 +169,7 @@ class FlowProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare desired inputs with those recorded in the old outputs; every change is in place."""
-        changed = self._changed_keys(olds, news)
+        changed = self._changed_keys(schema.coerce_inputs(olds), schema.coerce_inputs(news))
         stables = [k for k in _DIFFED_KEYS if k not in changed] + list(_STABLE_OUTPUTS)
         return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
 
@@ -187,6 +187,7 @@ class FlowProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the flow, then make sure pushsmm stored exactly what was asked."""
+        props = schema.coerce_inputs(props)
         ctx = self.context
         ctx.verify_targets(props["website_id"], props.get("segment", "all"))
         form = schema.encode_form(props, create=True)
@@ -222,6 +223,7 @@ class FlowProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One POST with the changed fields; the image only when its bytes changed."""
+        olds, news = schema.coerce_inputs(olds), schema.coerce_inputs(news)
         ctx = self.context
         changed = self._changed_keys(olds, news)
         if "website_id" in changed or "segment" in changed:

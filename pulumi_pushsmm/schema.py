@@ -223,6 +223,12 @@ class Field:
                     break
         return reasons
 
+    def coerce(self, value: Any) -> Any:
+        """Undo the wire's typing: Pulumi sends every number as a float, so 3.0 means 3 here."""
+        if self.kind in (Kind.INT, Kind.TTL, Kind.SEGMENT) and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
     def encode(self, value: Any) -> str:
         """The form value for ``value``."""
         if self.kind is Kind.BOOL:
@@ -417,6 +423,7 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
                 result.fail(f.name, f"is required ({f.kind.value}): {f.doc}")
                 continue
             value = f.default
+        value = f.coerce(value)
         result.inputs[f.name] = value
         if result.is_unknown(value):
             continue
@@ -513,6 +520,11 @@ def _looks_like(ext: str, data: bytes) -> bool:
     if ext == "webp":
         return data.startswith(b"RIFF") and data[8:12] == b"WEBP"
     return data.startswith(_IMAGE_MAGIC[ext])
+
+
+def coerce_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` with each input's value in its program type (see :meth:`Field.coerce`)."""
+    return {k: FIELDS_BY_NAME[k].coerce(v) if k in FIELDS_BY_NAME else v for k, v in props.items()}
 
 
 # --- encoding and read-back ----------------------------------------------------------------------

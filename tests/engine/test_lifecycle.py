@@ -106,7 +106,7 @@ def test_01_up_creates_three_flows_as_declared(life: Lifecycle) -> None:
     assert welcome["title"] == STORED_TITLE and welcome["website_id"] == life.site
     assert welcome["settings"]["is_silent"] == 0 and welcome["settings"]["is_auto_hide"] == 0
     assert welcome["settings"]["utm"] == {"source": "pushsmm", "medium": "push", "campaign": "welcome"}
-    assert welcome["image_url"] and welcome["url"] == "https://example.com/welcome"
+    assert welcome["image"] and welcome["url"] == "https://example.com/welcome"
     assert (welcome["wait_time"], welcome["wait_time_type"]) == (10, "minutes")
     assert str(tips["segment"]) == str(life.segment)
     assert tips["settings"]["button_title_1"] == "Show me" and tips["settings"]["ttl"] == 86400
@@ -130,18 +130,18 @@ def test_03_changing_a_title_is_an_update_in_place(life: Lifecycle) -> None:
 
 
 def test_04_new_image_bytes_at_the_same_path_are_uploaded(life: Lifecycle) -> None:
-    old_url = life.flows()["Welcome"]["image_url"]
+    old_url = life.flows()["Welcome"]["image"]
     life.image.write_bytes(png_bytes(4, 4))
     assert preview_ops(life)["welcome"] == "update"
     life.stack.up(**life.io)
-    new_url = life.flows()["Welcome"]["image_url"]
+    new_url = life.flows()["Welcome"]["image"]
     assert new_url and new_url != old_url
     life.stack.preview(**life.io, expect_no_changes=True)
 
 
 def test_05_drift_is_found_by_refresh_and_undone_by_up(life: Lifecycle) -> None:
     tips_id = life.ids()["tips"]
-    life.emulator.drift_flow(tips_id, title="Edited in the dashboard")
+    life.emulator.drift_flow(int(tips_id), title="Edited in the dashboard")
     refresh = life.stack.refresh(**life.io)
     assert refresh.summary.resource_changes is not None and refresh.summary.resource_changes.get("update") == 1
     assert preview_ops(life)["tips"] == "update"
@@ -152,7 +152,7 @@ def test_05_drift_is_found_by_refresh_and_undone_by_up(life: Lifecycle) -> None:
 
 def test_06_a_flow_deleted_behind_our_back_is_dropped_and_recreated(life: Lifecycle) -> None:
     later_id = life.ids()["later"]
-    life.emulator.delete_flow(later_id)
+    life.emulator.delete_flow(int(later_id))
     refresh = life.stack.refresh(**life.io)
     assert refresh.summary.resource_changes is not None and refresh.summary.resource_changes.get("delete") == 1
     life.stack.up(**life.io)
@@ -182,7 +182,7 @@ def test_07_flow_get_reads_a_flow_created_outside_pulumi(life: Lifecycle, tmp_pa
     assert result.outputs["wait"].value == "2 hours"
     reader.destroy(**life.io)  # reading is not owning: the flow stays
     assert "Outside" in life.flows()
-    life.emulator.delete_flow(outside_id)
+    life.emulator.delete_flow(int(outside_id))
 
 
 def test_08_destroy_leaves_no_flows(life: Lifecycle) -> None:

@@ -42,20 +42,20 @@ def test_reads_are_retried_through_server_errors(emulator: EmulatorServer) -> No
     client = fast_client(emulator)
     created = client.create_flow(form(emulator))
     emulator.clear_request_log()
-    emulator.set_faults([fault("error", statuses=[503, 502], methods=["GET"], count=2)])
+    emulator.set_faults(*[fault("error", statuses=[503, 502], methods=["GET"], count=2)])
     assert client.get_flow(created["id"])["name"] == "Reliable"
     assert methods(emulator) == ["GET", "GET", "GET"]
 
 
 def test_reads_are_retried_after_a_dropped_connection(emulator: EmulatorServer) -> None:
     client = fast_client(emulator)
-    emulator.set_faults([fault("drop", methods=["GET"], count=1)])
+    emulator.set_faults(*[fault("drop", methods=["GET"], count=1)])
     assert client.list_flows() == []
 
 
 def test_commit_then_fail_is_not_retried_so_there_is_no_duplicate(emulator: EmulatorServer) -> None:
     client = fast_client(emulator)
-    emulator.set_faults([fault("commit_then_fail", methods=["POST"], count=1)])
+    emulator.set_faults(*[fault("commit_then_fail", methods=["POST"], count=1)])
     with pytest.raises(PushsmmApiError) as raised:
         client.create_flow(form(emulator))
     assert raised.value.status == 500 and raised.value.method == "POST"
@@ -65,7 +65,7 @@ def test_commit_then_fail_is_not_retried_so_there_is_no_duplicate(emulator: Emul
 
 def test_a_429_on_a_write_is_retried_because_nothing_was_stored(emulator: EmulatorServer) -> None:
     client = fast_client(emulator)
-    emulator.set_faults([fault("error", statuses=[429], methods=["POST"], count=2)])
+    emulator.set_faults(*[fault("error", statuses=[429], methods=["POST"], count=2)])
     client.create_flow(form(emulator))
     assert len(emulator.flows_for(KEY_A)) == 1
     assert methods(emulator).count("POST") == 3
@@ -73,7 +73,7 @@ def test_a_429_on_a_write_is_retried_because_nothing_was_stored(emulator: Emulat
 
 def test_a_write_whose_connection_drops_is_not_retried(emulator: EmulatorServer) -> None:
     client = fast_client(emulator)
-    emulator.set_faults([fault("drop", methods=["POST"], count=1)])
+    emulator.set_faults(*[fault("drop", methods=["POST"], count=1)])
     with pytest.raises(PushsmmConnectionError, match="POST /flows"):
         client.create_flow(form(emulator))
     assert methods(emulator).count("POST") == 1
@@ -81,14 +81,14 @@ def test_a_write_whose_connection_drops_is_not_retried(emulator: EmulatorServer)
 
 def test_a_write_that_times_out_is_a_connection_error(emulator: EmulatorServer) -> None:
     client = fast_client(emulator, timeout=(2.0, 0.2))
-    emulator.set_faults([fault("latency", latency_ms=600, methods=["POST"], count=1)])
+    emulator.set_faults(*[fault("latency", latency_ms=600, methods=["POST"], count=1)])
     with pytest.raises(PushsmmConnectionError):
         client.create_flow(form(emulator))
 
 
 def test_persistent_server_errors_end_in_an_api_error(emulator: EmulatorServer) -> None:
     client = fast_client(emulator)
-    emulator.set_faults([fault("error", statuses=[500], methods=["DELETE"])])
+    emulator.set_faults(*[fault("error", statuses=[500], methods=["DELETE"])])
     with pytest.raises(PushsmmApiError) as raised:
         client.delete_flow(1)
     assert raised.value.status == 500 and raised.value.path == "/flows/1"

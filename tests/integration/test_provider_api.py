@@ -83,7 +83,7 @@ def test_full_object_response_needs_no_extra_get(emulator: EmulatorServer, provi
 
 
 def test_documented_id_only_response_is_followed_by_one_get(emulator: EmulatorServer, provider: FlowProvider) -> None:
-    emulator.set_create_response("id")
+    emulator.configure(create_response="id")
     provider.create(checked(provider, website_id=website(emulator)))  # warms the website cache
     emulator.clear_request_log()
     result = provider.create(checked(provider, website_id=website(emulator), title="Only an id comes back"))
@@ -133,15 +133,15 @@ def test_image_upload_change_and_removal(emulator: EmulatorServer, provider: Flo
     image.write_bytes(png_bytes())
     created = provider.create(checked(provider, website_id=website(emulator), image=str(image)))
     olds = created.outs or {}
-    first_url = stored(emulator, created.id)["image_url"]
-    assert first_url and olds["image_url"] == first_url and olds["image"] == str(image)
+    first_file = stored(emulator, created.id)["image"]
+    assert first_file and olds["image_url"].endswith(first_file) and olds["image"] == str(image)
 
     image.write_bytes(png_bytes(3, 3))
     news = checked(provider, website_id=website(emulator), image=str(image))
     assert provider.diff(created.id, olds, news).changes is True
     updated = provider.update(created.id, olds, news).outs or {}
-    second_url = stored(emulator, created.id)["image_url"]
-    assert second_url and second_url != first_url
+    second_file = stored(emulator, created.id)["image"]
+    assert second_file and second_file != first_file
     assert updated["image_sha256"] == news["image_sha256"]
 
     emulator.clear_request_log()
@@ -153,7 +153,7 @@ def test_image_upload_change_and_removal(emulator: EmulatorServer, provider: Flo
     assert after_move["image"] == str(moved)
 
     removed = provider.update(created.id, after_move, checked(provider, website_id=website(emulator))).outs or {}
-    assert stored(emulator, created.id)["image_url"] is None
+    assert stored(emulator, created.id)["image"] is None
     assert removed["image"] == "" and removed["image_url"] is None
 
 
@@ -172,7 +172,7 @@ def test_a_failed_upload_answered_with_200_is_an_error(emulator: EmulatorServer,
 
 def test_read_maps_back_and_sees_drift(emulator: EmulatorServer, provider: FlowProvider) -> None:
     created = provider.create(checked(provider, website_id=website(emulator), utm_source="pushsmm"))
-    emulator.drift_flow(created.id, title="Changed behind your back", description="It's \"different\"")
+    emulator.drift_flow(int(created.id), title="Changed behind your back", description="It's \"different\"")
     read = provider.read(created.id, created.outs or {})
     assert read.id == created.id
     assert (read.outs or {})["title"] == "Changed behind your back"
@@ -184,7 +184,7 @@ def test_read_maps_back_and_sees_drift(emulator: EmulatorServer, provider: FlowP
 
 def test_read_of_a_deleted_flow_returns_an_empty_id(emulator: EmulatorServer, provider: FlowProvider) -> None:
     created = provider.create(checked(provider, website_id=website(emulator)))
-    emulator.delete_flow(created.id)
+    emulator.delete_flow(int(created.id))
     assert provider.read(created.id, created.outs or {}).id == ""
 
 
@@ -202,7 +202,7 @@ def test_another_accounts_flow_is_not_found(emulator: EmulatorServer) -> None:
 def test_update_sends_only_changed_fields_and_booleans_explicitly(emulator: EmulatorServer,
                                                                   provider: FlowProvider) -> None:
     created = provider.create(checked(provider, website_id=website(emulator), is_silent=True))
-    emulator.drift_flow(created.id, description="drifted")
+    emulator.drift_flow(int(created.id), description="drifted")
     news = checked(provider, website_id=website(emulator), title="New title", is_silent=False)
     emulator.clear_request_log()
     outs = provider.update(created.id, created.outs or {}, news).outs or {}
@@ -234,7 +234,7 @@ def test_api_errors_carry_status_message_method_and_path_never_the_key(emulator:
 
 
 def test_an_html_redirect_is_an_error(emulator: EmulatorServer, provider: FlowProvider) -> None:
-    emulator.set_api_disabled(True)
+    emulator.configure(api_disabled=True)
     with pytest.raises(PushsmmApiError, match=r"redirected to .*switched off"):
         provider.read("1", {})
 
@@ -270,7 +270,7 @@ def test_plain_http_is_refused_except_on_loopback(monkeypatch: pytest.MonkeyPatc
 def test_a_create_stored_before_a_server_error_is_adopted_not_duplicated(emulator: EmulatorServer,
                                                                            provider: FlowProvider) -> None:
     inputs = checked(provider, website_id=website(emulator), title="Stored, then 500")
-    emulator.set_faults([{"kind": "commit_then_fail", "methods": ["POST"], "count": 1}])
+    emulator.set_faults(*[{"kind": "commit_then_fail", "methods": ["POST"], "count": 1}])
     result = provider.create(inputs)
     flows = emulator.flows_for(KEY_A)
     assert [str(f["id"]) for f in flows] == [result.id]
@@ -280,7 +280,7 @@ def test_a_create_stored_before_a_server_error_is_adopted_not_duplicated(emulato
 def test_a_create_lost_before_it_was_stored_fails_without_a_flow(emulator: EmulatorServer,
                                                                   provider: FlowProvider) -> None:
     inputs = checked(provider, website_id=website(emulator))
-    emulator.set_faults([{"kind": "drop", "methods": ["POST"], "count": 1}])
+    emulator.set_faults(*[{"kind": "drop", "methods": ["POST"], "count": 1}])
     with pytest.raises(PushsmmError, match="POST /flows"):
         provider.create(inputs)
     assert emulator.flows_for(KEY_A) == []

@@ -139,6 +139,14 @@ def test_quotes_ampersands_and_edge_lengths_are_fine() -> None:
     assert failures == []
 
 
+def test_whole_numbers_sent_as_floats_by_the_engine_become_integers() -> None:
+    inputs, failures = check(website_id=2.0, wait_time=5.0, ttl=3600.0, segment=7.0)
+    assert failures == []
+    assert [type(inputs[k]) for k in ("website_id", "wait_time", "ttl", "segment")] == [int] * 4
+    _, failures = check(wait_time=2.5)
+    assert failures == [("wait_time", "wait_time must be an integer, not float")]
+
+
 def test_unknown_values_at_preview_pass_through() -> None:
     inputs, failures = check(website_id=rpc.UNKNOWN, title=rpc.UNKNOWN, button_title_1=rpc.UNKNOWN, image=rpc.UNKNOWN)
     assert failures == []
