@@ -60,6 +60,7 @@ class Flow(Resource, module="pushsmm", name="Flow"):
     url: pulumi.Output[str]
     image: pulumi.Output[str]
     image_sha256: pulumi.Output[str]
+    adopt_id: pulumi.Output[int | None]
     wait_time: pulumi.Output[int]
     wait_time_type: pulumi.Output[str]
     button_title_1: pulumi.Output[str]
@@ -87,19 +88,37 @@ class Flow(Resource, module="pushsmm", name="Flow"):
 
     @overload
     def __init__(
-        self, resource_name: str, args: FlowArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        resource_name: str,
+        args: FlowArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        adopt_id: pulumi.Input[int] | None = None,
     ) -> None: ...
 
     @overload
     def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **kwargs: Unpack[FlowArgs]
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        adopt_id: pulumi.Input[int] | None = None,
+        **kwargs: Unpack[FlowArgs],
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        """Declare a flow. Inputs come as one FlowArgs or as keyword arguments, not both."""
+        """Declare a flow. Inputs come as one FlowArgs or as keyword arguments, not both.
+
+        ``adopt_id=<flow id>`` brings an existing flow under management instead of
+        creating one: the first ``up`` updates it in place to match the inputs and
+        keeps its id. (Pulumi's ``import_`` option does not work for dynamic
+        providers.) Once adopted, the argument can stay or go; it changes nothing.
+        """
+        adopt_id = kwargs.pop("adopt_id", None)
         args_obj, opts = _split_args(args, kwargs)
         props: dict[str, Any] = {f.name: args_obj.get(f.name) for f in schema.FLOW_FIELDS}
         props[schema.IMAGE_HASH_KEY] = None
+        props[schema.ADOPT_KEY] = adopt_id
         super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod

@@ -41,6 +41,7 @@ from .client import (
     PushsmmConnectionError,
     PushsmmError,
     PushsmmNotFoundError,
+    UploadFile,
     check_base_url,
 )
 
@@ -192,6 +193,8 @@ class FlowProvider(ResourceProvider):
         ctx.verify_targets(props["website_id"], props.get("segment", "all"))
         form = schema.encode_form(props, create=True)
         files = {"image": schema.image_upload(props["image"])} if props.get("image") else None
+        if props.get(schema.ADOPT_KEY):
+            return self._adopt(int(props[schema.ADOPT_KEY]), props, files)
         try:
             flow = self._whole_flow(ctx.client.create_flow(form, files))
         except (PushsmmConnectionError, PushsmmApiError) as exc:
@@ -256,6 +259,26 @@ class FlowProvider(ResourceProvider):
     def _discard(self, id_: str) -> None:
         with contextlib.suppress(PushsmmNotFoundError):
             self.context.client.delete_flow(id_)
+
+    def _adopt(self, flow_id: int, props: dict[str, Any], files: dict[str, UploadFile] | None) -> CreateResult:
+        """Take over an existing flow: update whatever differs from the inputs, keep its id."""
+        client = self.context.client
+        try:
+            current = client.get_flow(flow_id)
+        except PushsmmNotFoundError as exc:
+            raise FlowError(f"adopt_id {flow_id}: there is no such flow in this pushsmm account") from exc
+        stored, _ = schema.read_back(current)
+        names = [f.name for f in schema.INPUT_FIELDS if f.name in stored and stored[f.name] != props.get(f.name)]
+        form = schema.encode_form(props, names, create=False)
+        flow = current
+        if form or files:
+            flow = self._whole_flow(client.update_flow(flow_id, form, files))
+        outs = {**self._outputs(flow, props), schema.ADOPT_KEY: flow_id}
+        problems = schema.stored_differences(props, outs, [f.name for f in schema.INPUT_FIELDS])
+        if problems:
+            raise FlowError(f"pushsmm stored different values than requested for adopted flow {flow_id}: "
+                            + "; ".join(problems))
+        return CreateResult(str(flow_id), outs)
 
     def _committed_flow(self, props: Mapping[str, Any], failure: PushsmmError) -> dict[str, Any]:
         """The flow a failed create stored anyway, when exactly one flow of the website matches it."""

@@ -350,6 +350,13 @@ REQUIRED_FIELDS: Final[tuple[Field, ...]] = tuple(f for f in FLOW_FIELDS if f.re
 IMAGE_HASH_KEY: Final = "image_sha256"
 """Extra input that check records, so that new bytes at the same image path show up as a change."""
 
+ADOPT_KEY: Final = "adopt_id"
+"""Extra input naming an existing flow that create takes over instead of making a new one.
+
+Pulumi's ``import_`` option cannot reach a dynamic provider's Read (pulumi/pulumi#16175),
+so adoption goes through create. diff ignores it: once adopted, removing it changes nothing.
+"""
+
 # Pairs that only make sense together: (title field, url field).
 BUTTON_PAIRS: Final = (("button_title_1", "button_url_1"), ("button_title_2", "button_url_2"))
 
@@ -411,7 +418,7 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
     Makes no network calls. Unknown values (at preview) pass through untouched.
     """
     result = Validation(is_unknown=is_unknown)
-    known = {f.name for f in FLOW_FIELDS} | {IMAGE_HASH_KEY, "__provider"}
+    known = {f.name for f in FLOW_FIELDS} | {IMAGE_HASH_KEY, ADOPT_KEY, "__provider"}
     extra = {k for k, v in news.items() if v is not None} - known
     for name in sorted(extra):
         allowed = ", ".join(f.name for f in INPUT_FIELDS)
@@ -429,6 +436,7 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
             continue
         for reason in f.validate(value):
             result.fail(f.name, reason)
+    _check_adopt_id(result, news.get(ADOPT_KEY))
     _check_wait_time(result)
     _check_buttons(result)
     _check_image(result)
@@ -438,6 +446,21 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
 def _known(result: Validation, name: str) -> Any:
     value = result.inputs.get(name)
     return None if value is None or result.is_unknown(value) else value
+
+
+def _check_adopt_id(result: Validation, value: Any) -> None:
+    if value is None or result.is_unknown(value):
+        if value is not None:
+            result.inputs[ADOPT_KEY] = value
+        return
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not _is_int(value) or value < 1:
+        result.fail(ADOPT_KEY, f"must be the positive integer id of an existing flow, got {value!r}")
+        return
+    result.inputs[ADOPT_KEY] = value
 
 
 def _check_wait_time(result: Validation) -> None:

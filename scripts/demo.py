@@ -45,7 +45,8 @@ def start_emulator() -> tuple[subprocess.Popen[str], dict[str, Any]]:
 
 def pulumi(*args: str, env: dict[str, str], capture: bool = False) -> str:
     """Run the Pulumi CLI in the repository root; stop the demo if it fails."""
-    print(f"$ pulumi {' '.join(args)}", flush=True)
+    shown = " ".join("[secret]" if arg == DEMO_API_KEY else arg for arg in args)
+    print(f"$ pulumi {shown}", flush=True)
     result = subprocess.run(["pulumi", *args], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE if capture else None)
     if result.returncode != 0:

@@ -26,7 +26,7 @@ def test_flow_args_and_flow_outputs_match_the_table() -> None:
     assert set(FlowArgs.__annotations__) == inputs
     assert set(FlowArgs.__required_keys__) == {f.name for f in schema.REQUIRED_FIELDS}
     annotated = set(Flow.__annotations__)
-    assert annotated == {f.name for f in schema.FLOW_FIELDS} | {schema.IMAGE_HASH_KEY}
+    assert annotated == {f.name for f in schema.FLOW_FIELDS} | {schema.IMAGE_HASH_KEY, schema.ADOPT_KEY}
 
 
 def test_type_token() -> None:
