@@ -1,0 +1,71 @@
+"""Local twin of the pushsmm web-push API: Flask app, SQLite state, faults and an admin surface.
+
+The emulator answers like the real ``https://pushsmm.com/api`` (see
+``server-behaviour.md``): Bearer auth, ``{"errors": [{"title", "status"}]}``
+errors, multipart writes, the silent coercions and clamps, pagination,
+``X-RateLimit-*`` headers and 429s, image uploads served back at
+``/uploads/flows/<name>``, and a 302 to an HTML page when the API is
+switched off. It shares no code with the provider's client.
+
+Run it with ``pushsmm-emulator`` / ``python -m pulumi_pushsmm.emulator``, or
+in tests::
+
+    from pulumi_pushsmm.emulator import EmulatorServer
+    with EmulatorServer(api_keys=["key-a", "key-b"], rate_limit=0) as server:
+        server.base_url      # http://127.0.0.1:PORT/api
+        server.accounts[0]   # {"user_id": 1, "website_ids": [1, 2], "segment_ids": {"1": [1], "2": [2]}}
+
+Real API (``Authorization: Bearer <key>``)::
+
+    GET    /api/flows?page=N&results_per_page=M&website_id=W
+    POST   /api/flows                 multipart/form-data; 201 with the flow (or {"data": {"id": N}})
+    GET    /api/flows/{id}
+    POST   /api/flows/{id}            multipart/form-data; 200 with the flow
+    DELETE /api/flows/{id}            200, empty body
+    GET    /api/websites, /api/websites/{id}, /api/segments, /api/segments/{id}
+
+Admin surface (NOT part of the real API; no auth; JSON in and out)::
+
+    GET    /_emulator                              {"config", "accounts", "faults"}
+    POST   /_emulator/reset                        wipe data, logs, switches, faults; recreate start-up
+                                                   accounts (ids restart at 1) -> {"accounts": [...]}
+    GET    /_emulator/accounts                     {"accounts": [{user_id, website_ids, segment_ids}]}
+    POST   /_emulator/accounts                     {"api_key", "websites"?: 2, "api_access"?: true,
+                                                   "flows_limit"?: -1} -> 201 {user_id, website_ids,
+                                                   segment_ids} (200 if the key already had one)
+    PATCH  /_emulator/accounts/{user_id}           {"api_access"?, "flows_limit"?} -> the account
+    GET    /_emulator/accounts/{user_id}/flows     {"data": [stored flow rows]}
+    POST   /_emulator/websites                     {"user_id", "name"?, "scheme"?, "host"?, "path"?,
+                                                   "is_enabled"?} -> 201 website object
+    POST   /_emulator/segments                     {"user_id", "website_id", "name"?, "type"?,
+                                                   "settings"?} -> 201 segment object
+    GET    /_emulator/flows/{id}                   {"data": stored row} (any account)
+    PATCH  /_emulator/flows/{id}                   drift: stored fields as given, no cleaning, e.g.
+                                                   {"title": "x", "settings": {"ttl": 0, "utm":
+                                                   {"source": "y"}}} -> {"data": stored row}
+    DELETE /_emulator/flows/{id}                   delete behind the provider's back -> {"deleted": id}
+    GET    /_emulator/requests                     {"data": [{method, path, status, fault}]} for /api
+                                                   requests (status null when dropped); never keys
+    DELETE /_emulator/requests                     clear the log -> {"data": []}
+    GET    /_emulator/faults                       {"seed", "rules": [rule + "remaining"]}
+    PUT    /_emulator/faults                       {"rules": [rule, ...], "seed"?: int} -> as GET
+    DELETE /_emulator/faults                       all faults off -> as GET
+    GET    /_emulator/config                       {"rate_limit", "create_response", "api_disabled"}
+    PATCH  /_emulator/config                       any of those three -> the config
+
+A fault rule is ``{"kind": "error"|"drop"|"latency"|"commit_then_fail",
+"rate": 1.0, "statuses": [500] (any of 429/500/502/503), "latency_ms": 0,
+"methods": [] (all) or e.g. ["POST"], "count": null (unlimited) or N}``.
+``error`` answers 429/500 in the errors shape and 502/503 as a proxy's HTML
+page; ``drop`` closes the socket without an answer; ``latency`` sleeps and
+carries on; ``commit_then_fail`` stores a flow create/update, then answers
+500. Rules are checked in order with ``random.Random(seed)``; a rule's
+count drops each time it fires.
+"""
+
+from .exceptions import EmulatorError
+from .faults import FaultRule
+from .models import AccountInfo, EmulatorBackend
+from .server import DEFAULT_API_KEY, EmulatorServer
+
+__all__ = ["DEFAULT_API_KEY", "AccountInfo", "EmulatorBackend", "EmulatorError", "EmulatorServer", "FaultRule"]

@@ -1,0 +1,276 @@
+"""EmulatorServer: the emulator on a background thread, with start(), stop() and a ready event."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .app import EmulatorApp
+from .faults import FaultRule
+from .models import AccountInfo, CreateResponse, EmulatorBackend
+
+DEFAULT_API_KEY = "pushsmm-emulator-demo-key"
+"""The key the emulator accepts when it is given none (and ``PUSHSMM_API_KEY`` is unset for the CLI)."""
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without the per-request access log line."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Say nothing."""
+
+
+class EmulatorServer:
+    """The pushsmm emulator served over HTTP from a daemon thread.
+
+    >>> with EmulatorServer(api_keys=["key-a", "key-b"], rate_limit=0) as server:
+    ...     server.base_url          # "http://127.0.0.1:PORT/api"
+    ...     server.accounts[0]       # {"user_id": 1, "website_ids": [1, 2], "segment_ids": {...}}
+
+    ``port=0`` picks a free port. ``db_path=None`` keeps the data in memory;
+    a path makes it survive a restart. ``faults`` are ``FaultRule`` objects or
+    their JSON dicts. ``clock`` (epoch seconds) drives datetimes and the
+    rate-limit windows.
+    """
+
+    def __init__(
+        self,
+        api_keys: Sequence[str] | None = None,
+        *,
+        db_path: str | os.PathLike[str] | None = None,
+        rate_limit: int = 60,
+        create_response: CreateResponse = "full",
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: Iterable[FaultRule | Mapping[str, Any]] = (),
+        api_disabled: bool = False,
+        clock: Callable[[], float] = time.time,
+        access_log: bool = False,
+    ) -> None:
+        self.api_keys: list[str] = list(api_keys) if api_keys else [DEFAULT_API_KEY]
+        self.db_path = os.fspath(db_path) if db_path is not None else None
+        self.rate_limit = rate_limit
+        self.create_response: CreateResponse = create_response
+        self.seed = seed
+        self.host = host
+        self.port = port
+        self.fault_rules = [rule if isinstance(rule, FaultRule) else FaultRule.from_dict(rule) for rule in faults]
+        self.api_disabled = api_disabled
+        self.clock = clock
+        self.access_log = access_log
+        self.ready = threading.Event()
+        self._backend: EmulatorBackend | None = None
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Open the database, bind the port, serve from a thread, and wait until it is ready."""
+        if self._server is not None:
+            return self
+        self.ready.clear()
+        backend = EmulatorBackend(
+            api_keys=self.api_keys,
+            db_path=self.db_path,
+            rate_limit=self.rate_limit,
+            create_response=self.create_response,
+            api_disabled=self.api_disabled,
+            seed=self.seed,
+            faults=self.fault_rules,
+            clock=self.clock,
+        )
+        try:
+            server = make_server(
+                self.host,
+                self.port,
+                EmulatorApp(backend),
+                threaded=True,
+                request_handler=WSGIRequestHandler if self.access_log else _QuietRequestHandler,
+            )
+        except BaseException:
+            backend.close()
+            raise
+        self._backend, self._server = backend, server
+        self.port = server.server_port
+        self._thread = threading.Thread(target=self._serve, name=f"pushsmm-emulator-{self.port}", daemon=True)
+        self._thread.start()
+        if not self.ready.wait(timeout=10):
+            self.stop()
+            raise RuntimeError("the emulator did not become ready")
+        return self
+
+    def _serve(self) -> None:
+        assert self._server is not None
+        self.ready.set()
+        self._server.serve_forever(poll_interval=0.05)
+
+    def stop(self) -> None:
+        """Stop serving, wait for the thread, close the socket and the database."""
+        server, thread, backend = self._server, self._thread, self._backend
+        self._server = self._thread = self._backend = None
+        self.ready.clear()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+        if backend is not None:
+            backend.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- addresses --------------------------------------------------------------------------------
+
+    @property
+    def backend(self) -> EmulatorBackend:
+        """The running backend (state and rules)."""
+        if self._backend is None:
+            raise RuntimeError("the emulator is not running; call start() first")
+        return self._backend
+
+    @property
+    def root_url(self) -> str:
+        """``http://HOST:PORT`` (a wildcard bind address is shown as loopback)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, ``http://HOST:PORT/api``."""
+        return f"{self.root_url}/api"
+
+    @property
+    def admin_url(self) -> str:
+        """The admin surface, ``http://HOST:PORT/_emulator``."""
+        return f"{self.root_url}/_emulator"
+
+    @property
+    def accounts(self) -> list[AccountInfo]:
+        """``{user_id, website_ids, segment_ids}`` of each start-up key, in the order of ``api_keys``."""
+        return self.backend.startup_accounts
+
+    def account_for(self, api_key: str) -> AccountInfo:
+        """The account of a key (made and seeded when the key is new)."""
+        return self.backend.ensure_account(api_key)[0]
+
+    def ready_line(self) -> dict[str, Any]:
+        """The machine-readable line the command line prints when it is ready (never a key)."""
+        return {
+            "event": "ready",
+            "base_url": self.base_url,
+            "admin_url": self.admin_url,
+            "accounts": self.accounts,
+        }
+
+    # --- the admin surface, in Python ----------------------------------------------------------------
+
+    def reset(self) -> list[AccountInfo]:
+        """Forget all data, logs and run-time switches; recreate the start-up accounts."""
+        return self.backend.reset()
+
+    def add_account(
+        self, api_key: str, *, websites: int = 2, api_access: bool = True, flows_limit: int = -1
+    ) -> AccountInfo:
+        """Create an account for a key, seeded with websites and one segment per website."""
+        return self.backend.ensure_account(api_key, websites=websites, api_access=api_access, flows_limit=flows_limit)[
+            0
+        ]
+
+    def add_website(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        """Add a website (name, scheme, host, path, is_enabled) to an account."""
+        return self.backend.add_website(user_id, **fields).to_api()
+
+    def add_segment(self, user_id: int, website_id: int, **fields: Any) -> dict[str, Any]:
+        """Add a segment (name, type, settings) to a website of an account."""
+        return self.backend.add_segment(user_id, website_id, **fields).to_api()
+
+    def set_faults(
+        self,
+        *rules: FaultRule | Mapping[str, Any] | Iterable[FaultRule | Mapping[str, Any]],
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        """Replace the fault rules, given one by one or as one list (``FaultRule`` or JSON dicts).
+
+        Reseeds the dice when ``seed`` is given. ``set_faults()`` switches faults off.
+        """
+        flat: list[FaultRule | Mapping[str, Any]] = []
+        for item in rules:
+            if isinstance(item, FaultRule | Mapping):
+                flat.append(item)
+            else:
+                flat.extend(item)
+        parsed = [rule if isinstance(rule, FaultRule) else FaultRule.from_dict(rule) for rule in flat]
+        self.backend.faults.configure(parsed, seed=seed)
+        return self.backend.faults.snapshot()
+
+    def clear_faults(self) -> None:
+        """Switch every fault off."""
+        self.backend.faults.clear()
+
+    def faults(self) -> dict[str, Any]:
+        """The seed and the active rules with their remaining counts."""
+        return self.backend.faults.snapshot()
+
+    def configure(
+        self,
+        *,
+        rate_limit: int | None = None,
+        create_response: CreateResponse | None = None,
+        api_disabled: bool | None = None,
+    ) -> dict[str, Any]:
+        """Change run-time switches: rate limit, create response shape, API switched off."""
+        return self.backend.update_config(
+            rate_limit=rate_limit, create_response=create_response, api_disabled=api_disabled
+        )
+
+    def set_create_response(self, shape: CreateResponse) -> None:
+        """``full`` (201 with the flow) or ``id`` (the documented ``{"data": {"id": N}}``)."""
+        self.backend.update_config(create_response=shape)
+
+    def set_rate_limit(self, requests_per_minute: int) -> None:
+        """Requests per minute per key; 0 switches the limit off. Windows start afresh."""
+        self.backend.update_config(rate_limit=requests_per_minute)
+
+    def set_api_disabled(self, disabled: bool = True) -> None:
+        """Simulate the API switched off site-wide (every /api call: 302 to an HTML page)."""
+        self.backend.update_config(api_disabled=disabled)
+
+    def request_log(self) -> list[dict[str, Any]]:
+        """The /api requests so far: method, path, status, fault (never the key)."""
+        return self.backend.request_log()
+
+    def clear_request_log(self) -> None:
+        """Forget the logged requests."""
+        self.backend.clear_request_log()
+
+    def flows_for(self, api_key: str) -> list[dict[str, Any]]:
+        """The flows of a key's account, as stored."""
+        return self.backend.raw_flows(self.account_for(api_key)["user_id"])
+
+    def raw_flow(self, flow_id: int) -> dict[str, Any]:
+        """One flow as stored."""
+        return self.backend.raw_flow(flow_id)
+
+    def drift_flow(self, flow_id: int, **fields: Any) -> dict[str, Any]:
+        """Change stored fields behind the provider's back (``settings`` merges key by key)."""
+        return self.backend.drift_flow(flow_id, fields)
+
+    def delete_flow(self, flow_id: int) -> None:
+        """Delete a flow behind the provider's back."""
+        self.backend.delete_flow_raw(flow_id)

@@ -1,0 +1,1 @@
+"""Tests of the local pushsmm emulator, all over real HTTP on loopback."""

@@ -1,0 +1,37 @@
+"""Fixtures of the emulator tests: a fresh server per test, and a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pulumi_pushsmm.emulator import EmulatorServer
+from tests.emulator.helpers import KEY_A, KEY_B
+
+
+class FakeClock:
+    """Epoch seconds that only move when a test says so."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock stopped at a fixed instant."""
+    return FakeClock()
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    """A fresh in-memory emulator with two accounts (A, B) and no rate limit."""
+    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=0) as running:
+        yield running

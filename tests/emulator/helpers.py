@@ -1,0 +1,109 @@
+"""Small helpers shared by the emulator tests: keys, forms, images and error assertions."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from typing import Any
+
+import requests
+
+from pulumi_pushsmm.emulator import EmulatorServer
+
+KEY_A = "test-key-account-a-SECRET-aaaa"
+KEY_B = "test-key-account-b-SECRET-bbbb"
+NOT_FOUND = "The resource you are looking for does not exist."
+NO_ACCESS = "You do not have access to the API."
+MISSING_BEARER = "The request is missing the Bearer Authentication header."
+REQUIRED = "You must fill all the required fields."
+RATE_LIMITED = "You reached the limit of requests in one minute, please wait."
+TIMEOUT = 5
+
+
+def bearer(key: str = KEY_A) -> dict[str, str]:
+    """The auth header of a key."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+def multipart(**fields: Any) -> dict[str, Any]:
+    """Form fields for ``requests``' ``files=`` so the body is multipart/form-data."""
+    return {name: (None, str(value)) for name, value in fields.items()}
+
+
+def website_of(server: EmulatorServer, account: int = 0, index: int = 0) -> int:
+    """A seeded website id of a start-up account."""
+    return server.accounts[account]["website_ids"][index]
+
+
+def segment_of(server: EmulatorServer, website_id: int, account: int = 0) -> int:
+    """The seeded segment id of a website."""
+    return server.accounts[account]["segment_ids"][str(website_id)][0]
+
+
+def create(server: EmulatorServer, key: str = KEY_A, /, *, files: Any = None, **fields: Any) -> requests.Response:
+    """POST /flows with the required fields filled in (override or drop them with ``None``)."""
+    account = 1 if key == KEY_B else 0
+    base: dict[str, Any] = {
+        "website_id": website_of(server, account),
+        "name": "Welcome",
+        "title": "Hello",
+        "description": "Thanks for subscribing",
+    }
+    merged = {name: value for name, value in {**base, **fields}.items() if value is not None}
+    return requests.post(
+        f"{server.base_url}/flows",
+        headers=bearer(key),
+        files={**multipart(**merged), **(files or {})},
+        timeout=TIMEOUT,
+    )
+
+
+def created(server: EmulatorServer, key: str = KEY_A, /, **fields: Any) -> dict[str, Any]:
+    """Create a flow and return its JSON object (asserting 201)."""
+    response = create(server, key, **fields)
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def update(server: EmulatorServer, flow_id: int, key: str = KEY_A, /, **fields: Any) -> requests.Response:
+    """POST /flows/{id} with exactly these fields."""
+    return requests.post(
+        f"{server.base_url}/flows/{flow_id}", headers=bearer(key), files=multipart(**fields), timeout=TIMEOUT
+    )
+
+
+def get(server: EmulatorServer, path: str, key: str | None = KEY_A, **params: Any) -> requests.Response:
+    """GET an API path (``key=None`` sends no auth header)."""
+    headers = bearer(key) if key is not None else {}
+    return requests.get(f"{server.base_url}{path}", headers=headers, params=params, timeout=TIMEOUT)
+
+
+def assert_error(response: requests.Response, status: int, title: str, wire_status: int | str | None = None) -> None:
+    """The response is the real server's error shape with this status and message."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json() == {"errors": [{"title": title, "status": status if wire_status is None else wire_status}]}
+    assert "Traceback" not in response.text
+
+
+def png_bytes(width: int = 1, height: int = 1) -> bytes:
+    """A real, tiny PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+IMAGES: dict[str, bytes] = {
+    "png": png_bytes(),
+    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
+    "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
+    "gif": b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+    b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+    "webp": b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00",
+    "svg": b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
+}
