@@ -10,6 +10,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
@@ -79,6 +80,7 @@ IMAGE_CONTENT_TYPES: Final[Mapping[str, str]] = {
 }
 IMAGE_MAX_BYTES: Final = 2 * 1024 * 1024
 RATE_LIMIT_WINDOW_SECONDS: Final = 60
+REQUEST_LOG_SIZE: Final = 10_000  # the request log keeps the most recent entries only
 
 # Raw flow fields the admin "drift" call may overwrite, with the Python types each accepts.
 DRIFT_COLUMNS: Final[Mapping[str, tuple[type, ...]]] = {
@@ -457,7 +459,7 @@ class EmulatorBackend:
         self._seed = seed
         self.faults = FaultInjector(seed, self._initial_faults)
         self._windows: dict[str, tuple[float, int]] = {}
-        self._log: list[LogEntry] = []
+        self._log: deque[LogEntry] = deque(maxlen=REQUEST_LOG_SIZE)
         self._db = sqlite3.connect(db_path or ":memory:", check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
@@ -556,6 +558,12 @@ class EmulatorBackend:
                 self.add_segment(user_id, website.id, name=f"Engaged subscribers of website {number}")
             self._db.commit()
             return self.account_info(user_id), True
+
+    def find_account(self, api_key: str) -> AccountInfo | None:
+        """The account of a key, or None when the key has none (nothing is created)."""
+        with self._lock:
+            row = self._db.execute("SELECT id FROM accounts WHERE key_hash = ?", (_api_key_hash(api_key),)).fetchone()
+            return self.account_info(row["id"]) if row is not None else None
 
     def accounts(self) -> list[AccountInfo]:
         """Every account."""
@@ -910,7 +918,7 @@ class EmulatorBackend:
             self._log.append(LogEntry(method=method, path=path, status=status, fault=fault))
 
     def request_log(self) -> list[dict[str, Any]]:
-        """The /api requests so far, oldest first."""
+        """The most recent /api requests (up to REQUEST_LOG_SIZE), oldest first."""
         with self._lock:
             return [entry.to_dict() for entry in self._log]
 

@@ -126,11 +126,13 @@ class EmulatorServer:
             backend.close()
 
     def __enter__(self) -> Self:
+        """Start; the server is ready when the block begins."""
         return self.start()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        """Stop."""
         self.stop()
 
     # --- addresses --------------------------------------------------------------------------------
@@ -166,8 +168,11 @@ class EmulatorServer:
         return self.backend.startup_accounts
 
     def account_for(self, api_key: str) -> AccountInfo:
-        """The account of a key (made and seeded when the key is new)."""
-        return self.backend.ensure_account(api_key)[0]
+        """The account of a key; ``KeyError`` when the key has none (use ``add_account`` to make one)."""
+        account = self.backend.find_account(api_key)
+        if account is None:
+            raise KeyError("the emulator has no account for that API key")
+        return account
 
     def ready_line(self) -> dict[str, Any]:
         """The machine-readable line the command line prints when it is ready (never a key)."""

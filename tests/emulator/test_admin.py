@@ -184,3 +184,12 @@ def test_api_switched_off_site_wide_redirects_to_an_html_page(server: EmulatorSe
 def test_unknown_admin_methods_are_404(server: EmulatorServer) -> None:
     assert admin(server, "DELETE", "/config").status_code == 404
     assert admin(server, "GET", "/reset").status_code == 404
+
+
+def test_python_helpers_look_accounts_up_without_creating_them(server: EmulatorServer) -> None:
+    assert server.account_for(KEY_B) == server.accounts[1]
+    with pytest.raises(KeyError):
+        server.flows_for("no-such-key")
+    assert len(admin(server, "GET", "/accounts").json()["accounts"]) == 2
+    made = server.add_account("made-in-python", websites=1)
+    assert server.account_for("made-in-python") == made and len(made["website_ids"]) == 1
