@@ -11,7 +11,8 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
 
@@ -451,6 +452,7 @@ class EmulatorBackend:
         if rate_limit < 0:
             raise ValueError("rate_limit must be >= 0 (0 switches it off)")
         self._lock = threading.RLock()
+        self._write_depth = 0
         self._clock = clock
         self._startup_keys = list(dict.fromkeys(api_keys))
         self._initial = _Config(rate_limit, create_response, api_disabled)
@@ -465,6 +467,23 @@ class EmulatorBackend:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
         self._startup_accounts = [self.ensure_account(key)[0] for key in self._startup_keys]
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the lock for a write: commit when the outermost write ends, roll back if it fails."""
+        with self._lock:
+            self._write_depth += 1
+            try:
+                yield
+            except BaseException:
+                if self._write_depth == 1:
+                    self._db.rollback()
+                raise
+            else:
+                if self._write_depth == 1:
+                    self._db.commit()
+            finally:
+                self._write_depth -= 1
 
     def close(self) -> None:
         """Close the database."""
@@ -516,11 +535,10 @@ class EmulatorBackend:
 
     def reset(self) -> list[AccountInfo]:
         """Forget everything, then recreate the start-up accounts, switches and faults (ids from 1)."""
-        with self._lock:
+        with self._writing():
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute("DELETE FROM sqlite_sequence")
-            self._db.commit()
             self._windows.clear()
             self._log.clear()
             self._config = _Config(**vars(self._initial))
@@ -544,7 +562,7 @@ class EmulatorBackend:
         if websites < 1:
             raise InvalidAdminRequest("An account needs at least one website.")
         key_hash = _api_key_hash(api_key)
-        with self._lock:
+        with self._writing():
             row = self._db.execute("SELECT id FROM accounts WHERE key_hash = ?", (key_hash,)).fetchone()
             if row is not None:
                 return self.account_info(row["id"]), False
@@ -556,7 +574,6 @@ class EmulatorBackend:
             for number in range(1, websites + 1):
                 website = self.add_website(user_id, name=f"Website {number}")
                 self.add_segment(user_id, website.id, name=f"Engaged subscribers of website {number}")
-            self._db.commit()
             return self.account_info(user_id), True
 
     def find_account(self, api_key: str) -> AccountInfo | None:
@@ -587,13 +604,12 @@ class EmulatorBackend:
         self, user_id: int, *, api_access: bool | None = None, flows_limit: int | None = None
     ) -> dict[str, Any]:
         """Switch an account's API access, or set its plan's flow limit (-1 = unlimited)."""
-        with self._lock:
+        with self._writing():
             self._account_row(user_id)
             if api_access is not None:
                 self._db.execute("UPDATE accounts SET api_access = ? WHERE id = ?", (int(api_access), user_id))
             if flows_limit is not None:
                 self._db.execute("UPDATE accounts SET flows_limit = ? WHERE id = ?", (flows_limit, user_id))
-            self._db.commit()
             row = self._account_row(user_id)
             return {
                 **self.account_info(user_id),
@@ -651,7 +667,7 @@ class EmulatorBackend:
         is_enabled: bool = True,
     ) -> Website:
         """Add a website to an account (websites cannot be created through the API)."""
-        with self._lock:
+        with self._writing():
             self._account_row(user_id)
             cursor = self._db.execute(
                 "INSERT INTO websites (user_id, pixel_key, name, scheme, host, path, is_enabled, datetime)"
@@ -669,7 +685,6 @@ class EmulatorBackend:
                     website_id,
                 ),
             )
-            self._db.commit()
             return self._website(user_id, website_id)
 
     def add_segment(
@@ -682,7 +697,7 @@ class EmulatorBackend:
         settings: Mapping[str, Any] | None = None,
     ) -> Segment:
         """Add a segment to one of the account's websites."""
-        with self._lock:
+        with self._writing():
             if website_id not in self._website_ids(user_id):
                 raise InvalidAdminRequest(f"Website {website_id} does not belong to user {user_id}.")
             cursor = self._db.execute(
@@ -696,7 +711,6 @@ class EmulatorBackend:
                     self._now(),
                 ),
             )
-            self._db.commit()
             return self._segment(user_id, _lastrowid(cursor))
 
     def list_websites(self, *, user_id: int, page: str | None, results_per_page: str | None) -> Page[Website]:
@@ -739,7 +753,7 @@ class EmulatorBackend:
         for name in REQUIRED_ON_CREATE:
             if not submitted.get(name, "").strip():
                 raise MissingRequiredFields()
-        with self._lock:
+        with self._writing():
             account = self._account_row(user_id)
             if account["flows_limit"] >= 0:
                 (count,) = self._db.execute("SELECT COUNT(*) FROM flows WHERE user_id = ?", (user_id,)).fetchone()
@@ -785,14 +799,13 @@ class EmulatorBackend:
             columns = ", ".join(values)
             marks = ", ".join("?" for _ in values)
             cursor = self._db.execute(f"INSERT INTO flows ({columns}) VALUES ({marks})", tuple(values.values()))
-            self._db.commit()
             return self._flow(user_id, _lastrowid(cursor))
 
     def update_flow(
         self, *, user_id: int, flow_id: int, submitted: Mapping[str, str], image: ImageUpload | None
     ) -> Flow:
         """Update a flow: unsent fields keep their value, invalid enums keep the old value."""
-        with self._lock:
+        with self._writing():
             flow = self._flow(user_id, flow_id)
             website_id = flow.website_id
             if "website_id" in submitted and php_int(submitted["website_id"]) in self._website_ids(user_id):
@@ -848,12 +861,11 @@ class EmulatorBackend:
             self._write_flow(flow_id, values)
             if flow.image and flow.image != image_name:
                 self._db.execute("DELETE FROM images WHERE name = ?", (flow.image,))
-            self._db.commit()
             return self._flow(user_id, flow_id)
 
     def delete_flow(self, *, user_id: int, flow_id: int) -> None:
         """Delete one of the account's flows (and its image)."""
-        with self._lock:
+        with self._writing():
             flow = self._flow(user_id, flow_id)
             self._delete_flow_row(flow)
 
@@ -885,7 +897,7 @@ class EmulatorBackend:
         Top-level columns are replaced; ``settings`` is merged key by key (and
         ``settings.utm`` likewise). Only the types are checked.
         """
-        with self._lock:
+        with self._writing():
             flow = self._flow(None, flow_id)
             values: dict[str, Any] = {}
             for name, value in changes.items():
@@ -902,12 +914,11 @@ class EmulatorBackend:
                 values[name] = value
             if values:
                 self._write_flow(flow_id, values)
-                self._db.commit()
             return self._flow(None, flow_id).to_raw()
 
     def delete_flow_raw(self, flow_id: int) -> None:
         """Delete a flow whoever owns it."""
-        with self._lock:
+        with self._writing():
             self._delete_flow_row(self._flow(None, flow_id))
 
     # --- request log ------------------------------------------------------------------------------
@@ -999,7 +1010,6 @@ class EmulatorBackend:
         self._db.execute("DELETE FROM flows WHERE id = ?", (flow.id,))
         if flow.image:
             self._db.execute("DELETE FROM images WHERE name = ?", (flow.image,))
-        self._db.commit()
 
     def _paginate(
         self,
