@@ -94,12 +94,21 @@ def no_html(value: Any) -> Problem:
     return None
 
 
+def stored_length(text: str) -> int:
+    """Length of text as pushsmm stores it: quotes are escaped to 5 characters before the cut."""
+    return len(text) + 4 * (text.count("'") + text.count('"'))
+
+
 def max_length(limit: int) -> Validator:
-    """Text longer than ``limit`` characters would be cut by pushsmm."""
+    """Text longer than ``limit`` characters as stored would be cut by pushsmm."""
 
     def validate(value: Any) -> Problem:
-        if isinstance(value, str) and len(value) > limit:
-            return f"must be at most {limit} characters, got {len(value)} (pushsmm would cut it)"
+        if not isinstance(value, str):
+            return None
+        length = stored_length(value)
+        if length > limit:
+            quotes = " (each ' or \" counts as 5, as pushsmm stores it escaped)" if length != len(value) else ""
+            return f"must be at most {limit} characters, got {length}{quotes}; pushsmm would cut it"
         return None
 
     validate.__name__ = f"max_length_{limit}"

@@ -90,6 +90,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str, str]] = [
     ({"button_url_2": "https://example.com"}, "button_title_2", "button_title_2 is required when button_url_2"),
     ({"button_title_1": "A very long button", "button_url_1": "https://x.io"}, "button_title_1", "at most 16"),
     ({"utm_source": "s" * 129}, "utm_source", "at most 128 characters"),
+    ({"title": "It's " + "x" * 56}, "title", "got 65 (each ' or \" counts as 5"),
     ({"utm_medium": " push"}, "utm_medium", "must not start or end with whitespace"),
     ({"utm_campaign": "<i>x</i>"}, "utm_campaign", "must not contain HTML tags"),
     ({"segment": "vip"}, "segment", 'must be "all" or a positive integer segment id'),
@@ -134,7 +135,7 @@ def test_valid_input_passes_and_gets_pushsmm_defaults() -> None:
 
 
 def test_quotes_ampersands_and_edge_lengths_are_fine() -> None:
-    _, failures = check(title=("Tom's \"deal\" & more" + "x" * 64)[:64], name="n" * 256, wait_time=90,
+    _, failures = check(title=("Tom's \"deal\" & more" + "x" * 64)[:52], name="n" * 256, wait_time=90,
                         wait_time_type="days", ttl=0, segment=3, url="http://example.com/a?b=c&d=e")
     assert failures == []
 
