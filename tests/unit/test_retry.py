@@ -46,3 +46,17 @@ def test_backoff_grows_and_is_capped() -> None:
         retry = retry.increment("GET", "/api/flows")
         waits.append(retry.get_backoff_time())
     assert waits == sorted(waits) and waits[-1] <= 30
+
+
+def test_a_non_json_answer_is_an_api_error_naming_what_came_back() -> None:
+    import pytest
+    import requests
+
+    from pulumi_pushsmm.client import PushsmmApiError, PushsmmClient
+
+    html = requests.Response()
+    html.status_code = 200
+    html._content = b"<html><body>Maintenance</body></html>"
+    html.headers["Content-Type"] = "text/html"
+    with pytest.raises(PushsmmApiError, match=r"GET /flows/1 failed with HTTP 200: expected JSON, got text/html"):
+        PushsmmClient._parse("GET", "/flows/1", html)
