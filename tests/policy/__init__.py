@@ -1,0 +1,1 @@
+"""Policy rule tests without the engine."""
