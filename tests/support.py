@@ -57,11 +57,12 @@ def inline_stack(
     stack: str = "test",
     config: dict[str, auto.ConfigValue] | None = None,
     env: dict[str, str] | None = None,
+    work_dir: Path | None = None,
 ) -> auto.Stack:
     """A new stack of an inline program, with its state in ``tmp_path``."""
     state_dir = tmp_path / "state"
     state_dir.mkdir(exist_ok=True)
-    work_dir = tmp_path / "work"
+    work_dir = work_dir or tmp_path / "work"
     work_dir.mkdir(exist_ok=True)
     settings = auto.ProjectSettings(name=project, runtime="python", backend=auto.ProjectBackend(state_dir.as_uri()))
     opts = auto.LocalWorkspaceOptions(
