@@ -1,1 +1,1 @@
-"""Policy rule tests without the engine."""
+"""Unit tests of the pushsmm policy rules, without the Pulumi engine."""

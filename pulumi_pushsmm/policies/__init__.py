@@ -1,0 +1,62 @@
+"""Policy-as-code rules for pushsmm flows, to compose into your own Pulumi policy packs.
+
+``flow_policies()`` returns every rule as pulumi_policy objects; the rules
+themselves are pure functions over a Flow's properties in
+:mod:`pulumi_pushsmm.policies.rules`. A pack needs no more than::
+
+    from pulumi_policy import PolicyPack
+    from pulumi_pushsmm.policies import flow_policies
+
+    PolicyPack("my-flows", policies=flow_policies(exclude=["flow-send-spacing"]))
+"""
+
+from .pack import PACK_NAME, flow_policies, flow_records, plain_props
+from .rules import (
+    RULES,
+    RULES_BY_NAME,
+    TYPE_TOKEN,
+    UNKNOWN,
+    Finding,
+    FlowRecord,
+    Rule,
+    check_buttons_complete,
+    check_default_utm_tags,
+    check_enabled_has_landing_url,
+    check_https_urls,
+    check_max_flows_per_website,
+    check_send_spacing,
+    check_ttl_window,
+    check_unique_names,
+    check_utm_tags,
+    check_wait_time_window,
+    default_utm_tags,
+    send_minutes,
+    settings,
+)
+
+__all__ = [
+    "PACK_NAME",
+    "RULES",
+    "RULES_BY_NAME",
+    "TYPE_TOKEN",
+    "UNKNOWN",
+    "Finding",
+    "FlowRecord",
+    "Rule",
+    "check_buttons_complete",
+    "check_default_utm_tags",
+    "check_enabled_has_landing_url",
+    "check_https_urls",
+    "check_max_flows_per_website",
+    "check_send_spacing",
+    "check_ttl_window",
+    "check_unique_names",
+    "check_utm_tags",
+    "check_wait_time_window",
+    "default_utm_tags",
+    "flow_policies",
+    "flow_records",
+    "plain_props",
+    "send_minutes",
+    "settings",
+]
