@@ -277,7 +277,8 @@ def check_wait_time_window(resource: str, props: Mapping[str, Any],
     if minutes is None:
         return []
     minimum, maximum = int(opts["minMinutes"]), opts.get("maxMinutes")
-    given = f"wait_time {props.get('wait_time')} {props.get('wait_time_type')} ({minutes} minutes)"
+    unit = _known(props, "wait_time_type")
+    given = f"wait_time {props.get('wait_time')} {unit}" + ("" if unit == "minutes" else f" ({minutes} minutes)")
     if minutes < minimum:
         return [f"{_flow(resource)}: {given} is below the minimum of {minimum} minutes after subscribing"]
     if maximum is not None and minutes > int(maximum):
@@ -375,12 +376,12 @@ def _by_website(flows: Iterable[FlowRecord]) -> dict[int, list[FlowRecord]]:
 
 
 def check_unique_names(flows: Sequence[FlowRecord], config: Mapping[str, Any] | None = None) -> list[Finding]:
-    """Flow names (the ``name`` input) must be unique per website."""
+    """Flow names (the ``name`` input) must be unique per website; the first flow by resource name keeps it."""
     opts = settings(UNIQUE_NAMES, config)
     findings = []
     for website, members in _by_website(flows).items():
         first: dict[str, FlowRecord] = {}
-        for flow in members:
+        for flow in sorted(members, key=lambda f: f.name):
             name = _known(flow.props, "name")
             if not isinstance(name, str):
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.secret import secrets_preserving_proxy
 
-from pulumi_pushsmm.policies import RULES, TYPE_TOKEN, UNKNOWN, flow_policies, flow_records, plain_props
+from pulumi_pushsmm.policies import RULES, RULES_BY_NAME, TYPE_TOKEN, UNKNOWN, flow_policies, flow_records, plain_props
 from tests.policy.helpers import flow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,3 +257,22 @@ def test_pack_directory_runs_python_from_the_repository_virtualenv() -> None:
     assert "flow_policies()" in main and "PolicyPack(" in main
     requirements = (POLICY_DIR / "requirements.txt").read_text()
     assert "pulumi-policy" in requirements
+
+
+def test_example_config_names_only_real_policies_settings_and_levels() -> None:
+    example = json.loads((POLICY_DIR / "config.example.json").read_text())
+    levels = {level.value for level in EnforcementLevel}
+    for name, value in example.items():
+        rule = RULES_BY_NAME[name]
+        if isinstance(value, str):
+            assert value in levels
+            continue
+        assert value.get("enforcementLevel", "advisory") in levels
+        assert set(value) - {"enforcementLevel"} <= set(rule.config), name
+        assert check_config_types(rule.config, value) == [], name
+
+
+def check_config_types(schema: Mapping[str, Mapping[str, Any]], value: Mapping[str, Any]) -> list[str]:
+    python_types = {"integer": int, "string": str, "boolean": bool, "array": list}
+    return [key for key, setting in value.items()
+            if key != "enforcementLevel" and not isinstance(setting, python_types[schema[key]["type"]])]

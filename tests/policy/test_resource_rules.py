@@ -141,7 +141,7 @@ def test_wait_of_five_minutes_or_more_passes() -> None:
 
 def test_short_wait_is_flagged_in_minutes() -> None:
     assert check_wait_time_window("w", flow(wait_time=2)) == [
-        'Flow "w": wait_time 2 minutes (2 minutes) is below the minimum of 5 minutes after subscribing']
+        'Flow "w": wait_time 2 minutes is below the minimum of 5 minutes after subscribing']
 
 
 def test_wait_window_is_configurable_and_converts_units() -> None:
