@@ -102,7 +102,10 @@ def _flow(resource: str) -> str:
 # --- the rule record and its settings ------------------------------------------------------------
 
 Level = Literal["advisory", "mandatory", "remediate", "disabled"]
+"""An enforcement level, as pulumi_policy's EnforcementLevel values spell it."""
+
 ResourceCheck = Callable[[str, Mapping[str, Any], Mapping[str, Any] | None], list[str]]
+"""A resource rule: (URN name, props, policy config) -> violation messages."""
 
 
 class Finding(NamedTuple):
@@ -119,11 +122,13 @@ class FlowRecord:
     name: str
     """The resource's URN name (the first argument of ``Flow(...)``)."""
     urn: str
+    """The resource's URN, which a finding about this flow carries."""
     props: Mapping[str, Any]
     """The flow's properties, with :data:`UNKNOWN` for values not known yet."""
 
 
 StackCheck = Callable[[Sequence[FlowRecord], Mapping[str, Any] | None], list[Finding]]
+"""A stack rule: (the stack's flows, policy config) -> findings."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,9 @@ def _names(description: str, allowed: Sequence[str], default: Sequence[str]) -> 
 # --- resource rules ------------------------------------------------------------------------------
 
 URL_FIELDS: Final = ("url", "button_url_1", "button_url_2")
+"""The Flow inputs that hold URLs a subscriber opens."""
 UTM_FIELDS: Final = ("utm_source", "utm_medium", "utm_campaign")
+"""The Flow inputs that hold the UTM tags added to the landing URL."""
 _WAIT_UNIT_MINUTES: Final = {"minutes": 1, "hours": 60, "days": 1440}
 
 
