@@ -3,19 +3,14 @@
 A preview of Flow resources makes no call to pushsmm, so these stacks point the
 provider at a closed port; only the remediation's `up` needs the emulator.
 
-The bootstrapped language host (pulumi-language-python from sdk v3.68.0, see
-README) starts a Python policy pack with `python ''` in the project's main
-directory, not in the pack's (the pack's path comes in a request field newer
-than that host), so every stack here is made from inside policy/, which makes
-policy/ its project's main directory. With a current language host that
-changes nothing.
+The stacks are made from the test's own working directory, as a user's would
+be: the pack is found by its path alone (the bootstrapped language host is
+patched for that; see README).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import runpy
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,16 +42,6 @@ def flows_program(*flows: dict[str, Any]) -> Callable[[], None]:
             Flow(f"flow{index}", **{**GOOD, **changes})
 
     return program
-
-
-@contextlib.contextmanager
-def in_directory(path: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 class Run:
@@ -97,9 +82,7 @@ def run_with_pack(tmp_path: Path, program: Callable[[], None], *, config: dict[s
         configs = [str(config_file)]
     run = Run()
     if stack is None:
-        # An inline program's project "main" is the directory its stack is made in: make it the pack's.
-        with in_directory(POLICY_DIR):
-            stack = inline_stack(tmp_path, program, project=project, env=env or OFFLINE, config=stack_config)
+        stack = inline_stack(tmp_path, program, project=project, env=env or OFFLINE, config=stack_config)
     run.stack = stack
     operation = stack.up if up else stack.preview
     try:
