@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import requests
 from pulumi import automation as auto
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +81,36 @@ def inline_stack(
 def outputs(result: Any) -> dict[str, Any]:
     """Plain values of an up result's outputs."""
     return {k: v.value for k, v in result.outputs.items()}
+
+
+class EmulatorAdmin:
+    """The emulator's admin surface over HTTP: how engine tests look at its state, not through the provider."""
+
+    def __init__(self, admin_url: str, user_id: int) -> None:
+        self.admin_url = admin_url
+        self.user_id = user_id
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = requests.request(method, f"{self.admin_url}{path}", timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def flows(self) -> list[dict[str, Any]]:
+        """The account's flows as the emulator stores them."""
+        return list(self._call("GET", f"/accounts/{self.user_id}/flows")["data"])
+
+    def drift(self, flow_id: int | str, **fields: Any) -> None:
+        """Change a flow behind Pulumi's back."""
+        self._call("PATCH", f"/flows/{int(flow_id)}", json=fields)
+
+    def delete(self, flow_id: int | str) -> None:
+        """Delete a flow behind Pulumi's back."""
+        self._call("DELETE", f"/flows/{int(flow_id)}")
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The request log: method, path, status."""
+        return list(self._call("GET", "/requests")["data"])
+
+    def clear_requests(self) -> None:
+        """Forget the request log."""
+        self._call("DELETE", "/requests")

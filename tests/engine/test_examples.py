@@ -17,7 +17,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import ROOT, engine_env, inline_stack
+from tests.support import ROOT, EmulatorAdmin, engine_env, inline_stack
 
 pytestmark = pytest.mark.engine
 
@@ -32,6 +32,11 @@ def emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
         yield server
     finally:
         server.stop()
+
+
+def admin(emulator: EmulatorServer) -> EmulatorAdmin:
+    """The emulator's state, read over its admin API."""
+    return EmulatorAdmin(emulator.admin_url, int(emulator.accounts[0]["user_id"]))
 
 
 def project_stack(project_dir: Path, tmp_path: Path, config: dict[str, auto.ConfigValue]) -> auto.Stack:
@@ -62,12 +67,12 @@ def test_welcome_series_deploys_and_settles(emulator: EmulatorServer, tmp_path: 
         preview = stack.preview()
         assert preview.change_summary == {"create": 4}
         stack.up()
-        flows = emulator.flows_for(API_KEY)
+        flows = admin(emulator).flows()
         assert sorted(f["name"] for f in flows) == ["Getting started tips", "Re-engagement", "Welcome"]
         assert {f["website_id"] for f in flows} == {site}
         stack.preview(expect_no_changes=True)
         stack.destroy()
-        assert emulator.flows_for(API_KEY) == []
+        assert admin(emulator).flows() == []
     finally:
         remove(stack)
 
@@ -80,7 +85,7 @@ def test_multi_site_previews_the_sequence_for_every_site(emulator: EmulatorServe
     try:
         preview = stack.preview()
         assert preview.change_summary == {"create": 1 + 3 * len(sites)}
-        assert emulator.flows_for(API_KEY) == []  # a preview writes nothing
+        assert admin(emulator).flows() == []  # a preview writes nothing
     finally:
         remove(stack)
 
@@ -104,7 +109,7 @@ def test_an_existing_flow_is_adopted_without_recreating_it(pulumi_bin_dir: Path,
     stack = inline_stack(tmp_path, program, config=account_config(emulator))
     result = stack.up()
     assert result.outputs["id"].value == str(existing_id)
-    flows = emulator.flows_for(API_KEY)
+    flows = admin(emulator).flows()
     assert [f["id"] for f in flows] == [existing_id]  # the same flow: nothing was created
     assert flows[0]["title"] == "Hello, and welcome"
     stack.preview(expect_no_changes=True)

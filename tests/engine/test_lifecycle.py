@@ -18,7 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow, FlowArgs
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import inline_stack
+from tests.support import EmulatorAdmin, inline_stack
 from tests.unit.test_check import png_bytes
 
 pytestmark = pytest.mark.engine
@@ -40,6 +40,7 @@ class Lifecycle:
         self.segment = int(segments[str(self.site)][0] if isinstance(segments, dict) else segments[0])
         self.desired: dict[str, Any] = {"title": TITLE}
         self.printed: list[str] = []
+        self.admin = EmulatorAdmin(emulator.admin_url, int(emulator.accounts[0]["user_id"]))
         self.stack = inline_stack(tmp, self.program, config={
             "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
             "pushsmm:baseUrl": auto.ConfigValue(emulator.base_url),
@@ -67,8 +68,8 @@ class Lifecycle:
         return {"on_output": self.out, "on_error": self.out}
 
     def flows(self) -> dict[str, dict[str, Any]]:
-        """The account's flows by name, as the emulator stores them."""
-        return {f["name"]: f for f in self.emulator.flows_for(API_KEY)}
+        """The account's flows by name, as the emulator stores them (read over its admin API)."""
+        return {f["name"]: f for f in self.admin.flows()}
 
     def ids(self) -> dict[str, str]:
         return {k: v for k, v in self.stack.outputs()["ids"].value.items()}
@@ -141,7 +142,7 @@ def test_04_new_image_bytes_at_the_same_path_are_uploaded(life: Lifecycle) -> No
 
 def test_05_drift_is_found_by_refresh_and_undone_by_up(life: Lifecycle) -> None:
     tips_id = life.ids()["tips"]
-    life.emulator.drift_flow(int(tips_id), title="Edited in the dashboard")
+    life.admin.drift(tips_id, title="Edited in the dashboard")
     refresh = life.stack.refresh(**life.io)
     assert refresh.summary.resource_changes is not None and refresh.summary.resource_changes.get("update") == 1
     assert preview_ops(life)["tips"] == "update"
@@ -152,7 +153,7 @@ def test_05_drift_is_found_by_refresh_and_undone_by_up(life: Lifecycle) -> None:
 
 def test_06_a_flow_deleted_behind_our_back_is_dropped_and_recreated(life: Lifecycle) -> None:
     later_id = life.ids()["later"]
-    life.emulator.delete_flow(int(later_id))
+    life.admin.delete(later_id)
     refresh = life.stack.refresh(**life.io)
     assert refresh.summary.resource_changes is not None and refresh.summary.resource_changes.get("delete") == 1
     life.stack.up(**life.io)
@@ -182,12 +183,12 @@ def test_07_flow_get_reads_a_flow_created_outside_pulumi(life: Lifecycle, tmp_pa
     assert result.outputs["wait"].value == "2 hours"
     reader.destroy(**life.io)  # reading is not owning: the flow stays
     assert "Outside" in life.flows()
-    life.emulator.delete_flow(int(outside_id))
+    life.admin.delete(outside_id)
 
 
 def test_08_destroy_leaves_no_flows(life: Lifecycle) -> None:
     life.stack.destroy(**life.io)
-    assert life.emulator.flows_for(API_KEY) == []
+    assert life.admin.flows() == []
 
 
 def test_09_invalid_input_fails_preview_naming_the_field_and_writes_nothing(life: Lifecycle, tmp_path: Path) -> None:
@@ -199,13 +200,13 @@ def test_09_invalid_input_fails_preview_naming_the_field_and_writes_nothing(life
         "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
         "pushsmm:baseUrl": auto.ConfigValue(life.emulator.base_url),
     })
-    life.emulator.clear_request_log()
+    life.admin.clear_requests()
     with pytest.raises(auto.CommandError) as raised:
         bad.preview(**life.io)
     message = str(raised.value)
     life.out(message)
     assert "ttl must be one of 0, 900, 1800, 3600" in message and "2419200; got 1234" in message
-    assert [r for r in life.emulator.request_log() if r["method"] != "GET"] == []
+    assert [r for r in life.admin.requests() if r["method"] != "GET"] == []
 
 
 def test_10_the_key_never_appears_in_state_or_output(life: Lifecycle) -> None:
