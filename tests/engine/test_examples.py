@@ -26,12 +26,8 @@ API_KEY = "examples-key-5d1e-DO-NOT-LEAK"
 
 @pytest.fixture
 def emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
-    server = EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=3)
-    server.start()
-    try:
+    with EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=3) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def admin(emulator: EmulatorServer) -> EmulatorAdmin:

@@ -192,12 +192,8 @@ API_KEY = "policy-pack-key"
 
 @pytest.fixture
 def emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
-    server = EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=5)
-    server.start()
-    try:
+    with EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=5) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_remediated_tags_reach_pushsmm_and_settle(tmp_path: Path, emulator: EmulatorServer) -> None:

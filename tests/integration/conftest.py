@@ -18,12 +18,8 @@ KEY_B = "key-account-b-0002"
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
     """A fresh emulator with two accounts and no rate limit."""
-    server = EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=7)
-    server.start()
-    try:
+    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=7) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def configured_provider(emulator: EmulatorServer, api_key: str = KEY_A) -> FlowProvider:
