@@ -165,7 +165,6 @@ class PushsmmClient:
         # Two sessions, because urllib3 mounts one Retry per adapter and POSTs need a stricter one.
         self._reads = _session(reads or read_retry())
         self._writes = _session(writes or write_retry())
-        self.requests_sent = 0
 
     def __repr__(self) -> str:
         return f"PushsmmClient(base_url={self.base_url!r})"  # never the key
@@ -193,7 +192,6 @@ class PushsmmClient:
             # requests builds the multipart body; plain values become parts without a file name.
             multipart = {name: (None, value) for name, value in (form or {}).items()}
             multipart.update(dict(files or {}))
-        self.requests_sent += 1
         try:
             response = session.request(
                 method,
