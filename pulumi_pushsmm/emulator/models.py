@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
 
 from .exceptions import (
@@ -224,18 +224,8 @@ class Website:
 
     def to_api(self) -> dict[str, Any]:
         """The website as the API returns it."""
-        return {
-            "id": self.id,
-            "user_id": self.user_id,
-            "pixel_key": self.pixel_key,
-            "name": self.name,
-            "scheme": self.scheme,
-            "host": self.host,
-            "path": self.path,
-            "is_enabled": self.is_enabled,
-            "last_datetime": self.last_datetime,
-            "datetime": self.datetime,
-        }
+        # The API shows every stored field as it is.
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -254,17 +244,8 @@ class Segment:
 
     def to_api(self) -> dict[str, Any]:
         """The segment as the API returns it."""
-        return {
-            "id": self.id,
-            "user_id": self.user_id,
-            "website_id": self.website_id,
-            "name": self.name,
-            "type": self.type,
-            "settings": self.settings,
-            "total_subscribers": self.total_subscribers,
-            "last_datetime": self.last_datetime,
-            "datetime": self.datetime,
-        }
+        # The API shows every stored field as it is.
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -319,7 +300,7 @@ class Flow:
 
     def to_raw(self) -> dict[str, Any]:
         """The stored row, for the admin surface (``image`` is the stored file name)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return asdict(self)
 
 
 T = TypeVar("T")
