@@ -198,6 +198,7 @@ class EmulatorApp:
         decision = self.backend.faults.decide(method, method == "POST" and bool(_FLOW_WRITE_PATH.match(path)))
         fault = ",".join(decision.fired) or None
         status: list[int | None] = [None]
+        logged = False
 
         def recording_start_response(status_line: str, headers: Any, exc_info: Any = None) -> Any:
             status[0] = int(status_line.split(" ", 1)[0])
@@ -207,6 +208,9 @@ class EmulatorApp:
             if decision.latency_ms:
                 time.sleep(decision.latency_ms / 1000)
             if decision.action == "drop":
+                # Log before the socket closes: the client may look at the log as soon as it sees the drop.
+                self.backend.log_request(method=method, path=path, status=None, fault=fault)
+                logged = True
                 self._drop(environ)
             if decision.action == "error":
                 error: EmulatorError = (
@@ -221,7 +225,8 @@ class EmulatorApp:
                 return self._commit_then_fail(environ, recording_start_response)
             return self.flask(environ, recording_start_response)
         finally:
-            self.backend.log_request(method=method, path=path, status=status[0], fault=fault)
+            if not logged:
+                self.backend.log_request(method=method, path=path, status=status[0], fault=fault)
 
     def _drop(self, environ: WSGIEnvironment) -> None:
         """Close the connection without answering; werkzeug treats ConnectionError as a dropped client."""
