@@ -1,8 +1,55 @@
 """Manage pushsmm web push automation flows as infrastructure as code with Pulumi.
 
 ``from pulumi_pushsmm import Flow`` in a Pulumi program manages one pushsmm flow.
+
+The package loads lazily (PEP 562): ``Flow`` and ``FlowArgs`` bring in the
+Pulumi SDK only when first asked for, so ``pulumi_pushsmm.emulator`` and
+``pulumi_pushsmm.policies`` load without the Pulumi SDK, grpc, requests or the
+provider.
 """
 
-from .flow import TYPE_TOKEN, Flow, FlowArgs
+from __future__ import annotations
 
-__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    FlowError,
+    PushsmmApiError,
+    PushsmmConfigError,
+    PushsmmConnectionError,
+    PushsmmError,
+    PushsmmNotFoundError,
+)
+from .names import TYPE_TOKEN
+
+if TYPE_CHECKING:
+    from .flow import Flow, FlowArgs
+
+# Public name -> the submodule that defines it, imported on first access.
+_LAZY = {"Flow": "flow", "FlowArgs": "flow"}
+
+__all__ = [
+    "TYPE_TOKEN",
+    "Flow",
+    "FlowArgs",
+    "FlowError",
+    "PushsmmApiError",
+    "PushsmmConfigError",
+    "PushsmmConnectionError",
+    "PushsmmError",
+    "PushsmmNotFoundError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

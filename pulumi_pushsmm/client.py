@@ -19,7 +19,15 @@ from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
+from .errors import (  # re-exported: callers have always imported the errors from here
+    PushsmmApiError,
+    PushsmmConfigError,
+    PushsmmConnectionError,
+    PushsmmError,
+    PushsmmNotFoundError,
+)
+from .names import DEFAULT_BASE_URL
+
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
 DEFAULT_TIMEOUT: Final = (10.0, 60.0)  # (connect, read) seconds
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
@@ -27,33 +35,24 @@ RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 UploadFile = tuple[str, bytes, str]
 """(file name, bytes, content type) of one multipart file part."""
 
-
-class PushsmmError(Exception):
-    """Base of every error this client raises."""
-
-
-class PushsmmConfigError(PushsmmError):
-    """The client was given settings it cannot work with (no key, an unsafe URL)."""
-
-
-class PushsmmConnectionError(PushsmmError):
-    """The server could not be reached, or the connection broke before an answer came."""
-
-    def __init__(self, method: str, path: str, reason: str) -> None:
-        self.method, self.path, self.reason = method, path, reason
-        super().__init__(f"pushsmm API {method} {path}: could not connect or the connection broke: {reason}")
-
-
-class PushsmmApiError(PushsmmError):
-    """pushsmm answered with an error: carries the HTTP status, the API's message, and the method and path."""
-
-    def __init__(self, method: str, path: str, status: int, message: str) -> None:
-        self.method, self.path, self.status, self.message = method, path, status, message
-        super().__init__(f"pushsmm API {method} {path} failed with HTTP {status}: {message}")
-
-
-class PushsmmNotFoundError(PushsmmApiError):
-    """The id is unknown or belongs to another account (HTTP 404)."""
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "PAGE_SIZE",
+    "RETRYABLE_STATUSES",
+    "PushsmmApiError",
+    "PushsmmClient",
+    "PushsmmConfigError",
+    "PushsmmConnectionError",
+    "PushsmmError",
+    "PushsmmNotFoundError",
+    "RateLimitRetry",
+    "UploadFile",
+    "check_base_url",
+    "is_loopback_host",
+    "read_retry",
+    "write_retry",
+]
 
 
 def is_loopback_host(host: str) -> bool:

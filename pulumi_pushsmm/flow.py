@@ -13,9 +13,10 @@ from pulumi.dynamic import Resource
 from typing_extensions import Unpack
 
 from . import schema
+from .names import TYPE_TOKEN
 from .provider import FlowProvider
 
-TYPE_TOKEN: Final = "pulumi-python:dynamic/pushsmm:Flow"
+__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs"]
 
 # One provider object for every Flow: its pickle is then the same bytes in every resource's state.
 _PROVIDER: Final = FlowProvider()

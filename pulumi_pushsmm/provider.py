@@ -18,7 +18,7 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -33,22 +33,32 @@ from pulumi.dynamic import (
 from pulumi.runtime import rpc
 
 from . import schema
-from .client import (
-    DEFAULT_BASE_URL,
+from .errors import (
+    FlowError,
     PushsmmApiError,
-    PushsmmClient,
     PushsmmConfigError,
     PushsmmConnectionError,
     PushsmmError,
     PushsmmNotFoundError,
-    UploadFile,
-    check_base_url,
 )
+from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV, DEFAULT_BASE_URL
 
-API_KEY_CONFIG: Final = "pushsmm:apiKey"
-BASE_URL_CONFIG: Final = "pushsmm:baseUrl"
-API_KEY_ENV: Final = "PUSHSMM_API_KEY"
-BASE_URL_ENV: Final = "PUSHSMM_BASE_URL"
+# The HTTP client (and with it requests) is imported only where a client is made, inside the provider
+# process: a Pulumi program builds and pickles a FlowProvider but never calls the API, so it does not
+# pay for loading requests.
+if TYPE_CHECKING:
+    from .client import PushsmmClient, UploadFile
+
+# Re-exported: FlowError and the config names have always been importable from here.
+__all__ = [
+    "API_KEY_CONFIG",
+    "API_KEY_ENV",
+    "BASE_URL_CONFIG",
+    "BASE_URL_ENV",
+    "FlowError",
+    "FlowProvider",
+    "ProviderContext",
+]
 
 # Computed outputs that no update changes.
 _STABLE_OUTPUTS: Final = ("user_id", "datetime")
@@ -58,10 +68,6 @@ _DIFFED_KEYS: Final = (*(f.name for f in schema.INPUT_FIELDS), schema.IMAGE_HASH
 
 def _is_unknown(value: Any) -> bool:
     return bool(value == rpc.UNKNOWN)
-
-
-class FlowError(PushsmmError):
-    """A Flow operation cannot go ahead (a bad website or segment id, or pushsmm rewrote a value)."""
 
 
 @dataclass
@@ -78,6 +84,8 @@ class ProviderContext:
     @classmethod
     def from_config(cls, config: Any) -> ProviderContext:
         """Settings from stack config, falling back to environment variables."""
+        from .client import check_base_url
+
         base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
         return cls(base_url=check_base_url(str(base_url)), api_key=str(api_key) if api_key else None)
@@ -95,6 +103,8 @@ class ProviderContext:
                         "the pushsmm API key is not set. Run `pulumi config set --secret pushsmm:apiKey <key>` "
                         f"in the stack, or set the {API_KEY_ENV} environment variable."
                     )
+                from .client import PushsmmClient
+
                 self._client = PushsmmClient(self.base_url, self.api_key)
             return self._client
 

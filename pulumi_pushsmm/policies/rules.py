@@ -22,7 +22,7 @@ from typing import Any, Final, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from .. import schema
-from ..flow import TYPE_TOKEN
+from ..names import TYPE_TOKEN
 
 __all__ = [
     "BUTTONS_COMPLETE",

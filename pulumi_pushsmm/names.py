@@ -1,0 +1,28 @@
+"""Small shared names: the Flow type token, stack config keys and environment variables.
+
+This module imports nothing but the standard library's typing, so the
+emulator, the policies and the docs generator can use these names without
+loading the Pulumi SDK, grpc, requests or the provider.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+TYPE_TOKEN: Final = "pulumi-python:dynamic/pushsmm:Flow"
+"""The type of every Flow in a Pulumi stack (a dynamic resource of module ``pushsmm``)."""
+
+API_KEY_CONFIG: Final = "pushsmm:apiKey"
+"""Stack config key of the pushsmm API key (set it with ``--secret``)."""
+
+BASE_URL_CONFIG: Final = "pushsmm:baseUrl"
+"""Stack config key of the API base URL."""
+
+API_KEY_ENV: Final = "PUSHSMM_API_KEY"
+"""Environment variable read when ``pushsmm:apiKey`` is not set."""
+
+BASE_URL_ENV: Final = "PUSHSMM_BASE_URL"
+"""Environment variable read when ``pushsmm:baseUrl`` is not set."""
+
+DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
+"""The real pushsmm API, used when neither the config key nor the variable is set."""
