@@ -24,21 +24,67 @@ from .errors import (
 from .names import TYPE_TOKEN
 
 if TYPE_CHECKING:
+    from .account import Account
     from .flow import Flow, FlowArgs
+    from .lookups import (
+        GetFlowResult,
+        GetWebsiteResult,
+        LookupFailed,
+        get_flow,
+        get_flow_output,
+        get_flows,
+        get_flows_output,
+        get_website,
+        get_website_output,
+        get_websites,
+        get_websites_output,
+    )
+    from .sequence import FlowSequence, FlowStep
 
 # Public name -> the submodule that defines it, imported on first access.
-_LAZY = {"Flow": "flow", "FlowArgs": "flow"}
+_LAZY = {
+    "Flow": "flow",
+    "FlowArgs": "flow",
+    "Account": "account",
+    "FlowSequence": "sequence",
+    "FlowStep": "sequence",
+    "GetFlowResult": "lookups",
+    "GetWebsiteResult": "lookups",
+    "LookupFailed": "lookups",
+    "get_flow": "lookups",
+    "get_flow_output": "lookups",
+    "get_flows": "lookups",
+    "get_flows_output": "lookups",
+    "get_website": "lookups",
+    "get_website_output": "lookups",
+    "get_websites": "lookups",
+    "get_websites_output": "lookups",
+}
 
 __all__ = [
     "TYPE_TOKEN",
+    "Account",
     "Flow",
     "FlowArgs",
     "FlowError",
+    "FlowSequence",
+    "FlowStep",
+    "GetFlowResult",
+    "GetWebsiteResult",
+    "LookupFailed",
     "PushsmmApiError",
     "PushsmmConfigError",
     "PushsmmConnectionError",
     "PushsmmError",
     "PushsmmNotFoundError",
+    "get_flow",
+    "get_flow_output",
+    "get_flows",
+    "get_flows_output",
+    "get_website",
+    "get_website_output",
+    "get_websites",
+    "get_websites_output",
 ]
 
 

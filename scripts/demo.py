@@ -54,6 +54,13 @@ def pulumi(*args: str, env: dict[str, str], capture: bool = False) -> str:
     return result.stdout or ""
 
 
+def first_website_host(base_url: str) -> str:
+    """The host of the demo account's first website, which the welcome series looks up by host."""
+    response = requests.get(f"{base_url}/websites", headers={"Authorization": f"Bearer {DEMO_API_KEY}"}, timeout=10)
+    response.raise_for_status()
+    return str(response.json()["data"][0]["host"])
+
+
 def flows_table(base_url: str) -> str:
     """The account's flows, as the emulator holds them, as a text table."""
     response = requests.get(f"{base_url}/flows", params={"results_per_page": 1000},
@@ -78,7 +85,7 @@ def main() -> None:
     emulator, ready = start_emulator()
     try:
         base_url = ready["base_url"]
-        website_id = ready["accounts"][0]["website_ids"][0]
+        website_host = first_website_host(base_url)
         print(f"pushsmm emulator running at {base_url} (database {DEMO_DIR / 'emulator.db'})", flush=True)
         env = {
             **os.environ,
@@ -91,7 +98,7 @@ def main() -> None:
         pulumi("stack", "select", "--create", STACK, env=env)
         pulumi("config", "set", "pushsmm:baseUrl", base_url, env=env)
         pulumi("config", "set", "--secret", "pushsmm:apiKey", DEMO_API_KEY, env=env)
-        pulumi("config", "set", "websiteId", str(website_id), env=env)
+        pulumi("config", "set", "websiteHost", website_host, env=env)
         pulumi("up", "--yes", "--skip-preview", env=env)
         print("\nStack outputs:", flush=True)
         pulumi("stack", "output", "--json", env=env)

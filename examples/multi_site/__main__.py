@@ -1,7 +1,8 @@
 """Multi-site: the onboarding sequence stamped over every website listed in config.
 
 Config (namespace of the project, `pushsmm-multi-site`):
-  sites  a list of {"websiteId": 1, "landingUrl": "https://a.example"} objects (required)
+  sites  a list of {"websiteHost": "a.example", "landingUrl": "https://a.example"} objects (required);
+         "websiteId": 1 may stand in for "websiteHost"
 """
 
 import sys
@@ -13,13 +14,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the shared ex
 
 from onboarding import onboarding_sequence
 
+from pulumi_pushsmm import get_website
+
 config = pulumi.Config()
 sites = config.require_object("sites")
 
 flow_ids = {}
 for site in sites:
-    website_id = int(site["websiteId"])
-    flows = onboarding_sequence(website_id, site.get("landingUrl", "https://example.com"), prefix=f"site{website_id}-")
-    flow_ids[str(website_id)] = {key: flow.id for key, flow in flows.items()}
+    website_id = get_website(host=site["websiteHost"]).id if "websiteHost" in site else int(site["websiteId"])
+    sequence = onboarding_sequence(website_id, site.get("landingUrl", "https://example.com"),
+                                   name=f"site{website_id}-onboarding")
+    flow_ids[str(website_id)] = sequence.ids
 
 pulumi.export("flow_ids", flow_ids)

@@ -1,8 +1,9 @@
-"""Welcome series: an onboarding sequence of flows for one website.
+"""Welcome series: an onboarding sequence of flows for one website, as one FlowSequence.
 
 Config (namespace of the project, `pushsmm-welcome-series`):
-  websiteId   the pushsmm website id (required)
-  landingUrl  where the notifications lead (default https://example.com)
+  websiteHost  the host of the pushsmm website, e.g. shop.example.com (looked up with get_website)
+  websiteId    or the website's numeric id instead
+  landingUrl   where the notifications lead (default https://example.com)
 """
 
 import sys
@@ -14,11 +15,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the shared ex
 
 from onboarding import onboarding_sequence
 
+from pulumi_pushsmm import get_website
+
 config = pulumi.Config()
-website_id = config.require_int("websiteId")
+host = config.get("websiteHost")
+website_id = get_website(host=host).id if host else config.require_int("websiteId")
 landing_url = config.get("landingUrl") or "https://example.com"
 
-flows = onboarding_sequence(website_id, landing_url)
+sequence = onboarding_sequence(website_id, landing_url)
 
-pulumi.export("flow_ids", {key: flow.id for key, flow in flows.items()})
-pulumi.export("titles", {key: flow.title for key, flow in flows.items()})
+pulumi.export("website_id", website_id)
+pulumi.export("flow_ids", sequence.ids)
+pulumi.export("titles", {key: flow.title for key, flow in sequence.flows.items()})

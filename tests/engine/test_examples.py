@@ -57,15 +57,21 @@ def account_config(emulator: EmulatorServer) -> dict[str, auto.ConfigValue]:
 
 def test_welcome_series_deploys_and_settles(emulator: EmulatorServer, tmp_path: Path) -> None:
     site = int(emulator.accounts[0]["website_ids"][1])
+    host = f"site{site}.example.test"  # the emulator's seeded host; the example looks the website up by it
     stack = project_stack(ROOT / "examples" / "welcome_series", tmp_path,
-                          {**account_config(emulator), "websiteId": auto.ConfigValue(str(site))})
+                          {**account_config(emulator), "websiteHost": auto.ConfigValue(host)})
     try:
         preview = stack.preview()
-        assert preview.change_summary == {"create": 4}
-        stack.up()
+        assert preview.change_summary == {"create": 5}  # the stack, the FlowSequence, three flows
+        result = stack.up()
         flows = admin(emulator).flows()
         assert sorted(f["name"] for f in flows) == ["Getting started tips", "Re-engagement", "Welcome"]
         assert {f["website_id"] for f in flows} == {site}
+        assert result.outputs["website_id"].value == site
+        by_name = {f["name"]: str(f["id"]) for f in flows}
+        assert result.outputs["flow_ids"].value == {"welcome": by_name["Welcome"],
+                                                    "tips": by_name["Getting started tips"],
+                                                    "we-miss-you": by_name["Re-engagement"]}
         stack.preview(expect_no_changes=True)
         stack.destroy()
         assert admin(emulator).flows() == []
@@ -75,12 +81,12 @@ def test_welcome_series_deploys_and_settles(emulator: EmulatorServer, tmp_path: 
 
 def test_multi_site_previews_the_sequence_for_every_site(emulator: EmulatorServer, tmp_path: Path) -> None:
     website_ids = emulator.accounts[0]["website_ids"]
-    sites = [{"websiteId": int(w), "landingUrl": f"https://site{w}.example"} for w in website_ids]
+    sites = [{"websiteHost": f"site{w}.example.test", "landingUrl": f"https://site{w}.example"} for w in website_ids]
     stack = project_stack(ROOT / "examples" / "multi_site", tmp_path,
                           {**account_config(emulator), "sites": auto.ConfigValue(json.dumps(sites))})
     try:
         preview = stack.preview()
-        assert preview.change_summary == {"create": 1 + 3 * len(sites)}
+        assert preview.change_summary == {"create": 1 + 4 * len(sites)}  # per site: a FlowSequence and 3 flows
         assert admin(emulator).flows() == []  # a preview writes nothing
     finally:
         remove(stack)
@@ -136,11 +142,11 @@ def test_demo_runs_twice_and_settles(pulumi_bin_dir: Path, tmp_path: Path) -> No
                                text=True, timeout=600)
         assert first.returncode == 0, first.stdout + first.stderr
         assert "Flows the emulator now holds:" in first.stdout
-        assert first.stdout.count("Welcome aboard!") >= 1 and "+ 4 created" in first.stdout
+        assert first.stdout.count("Welcome aboard!") >= 1 and "+ 5 created" in first.stdout
         second = subprocess.run([sys.executable, "scripts/demo.py"], cwd=ROOT, env=env, capture_output=True,
                                 text=True, timeout=600)
         assert second.returncode == 0, second.stdout + second.stderr
-        assert "4 unchanged" in second.stdout
+        assert "5 unchanged" in second.stdout
         assert "demo-key" not in first.stdout + first.stderr + second.stdout + second.stderr
     finally:
         (ROOT / f"Pulumi.{env['PUSHSMM_DEMO_STACK']}.yaml").unlink(missing_ok=True)

@@ -1,0 +1,331 @@
+"""Lookups for programs: websites and flows of a pushsmm account, named as generated Pulumi SDKs name invokes.
+
+``get_websites()``, ``get_website(id=... | host=...)``, ``get_flows(website_id=..., name=...)`` and
+``get_flow(id)`` return plain typed results; each has a ``*_output`` twin that
+takes ``Input``s and returns an ``Output``. A lookup that must be unique fails
+with a message listing what matched when it matches none or several.
+
+They use the same settings as the provider: the stack config
+(``pushsmm:apiKey``, ``pushsmm:baseUrl``) with the environment fallback, or
+an explicit :class:`~pulumi_pushsmm.Account`. The same client does the
+requests, with the same retries and rate-limit pacing; each account's lists
+are fetched once per program run and then answered from memory.
+
+``requests`` is imported on the first lookup, not when this module is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pulumi
+
+from .account import Account
+from .errors import PushsmmConfigError, PushsmmError, PushsmmNotFoundError
+from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV, DEFAULT_BASE_URL
+
+if TYPE_CHECKING:
+    from .client import PushsmmClient
+
+T = TypeVar("T")
+
+
+class LookupFailed(pulumi.RunError, PushsmmError):
+    """A lookup found none, or several where one was wanted, or could not ask pushsmm.
+
+    Pulumi shows a RunError as its message alone, without a traceback.
+    """
+
+
+@dataclass(frozen=True)
+class GetWebsiteResult:
+    """A website of a pushsmm account."""
+
+    id: int
+    """The website's id: the ``website_id`` of its flows."""
+    host: str
+    """The website's host name, e.g. ``shop.example.com``."""
+    name: str
+    """The website's name in the pushsmm dashboard."""
+    scheme: str
+    """``https://`` or ``http://``."""
+    path: str
+    """The path the website lives under, usually ``/``."""
+    is_enabled: bool
+    """Whether the website is enabled in pushsmm."""
+
+
+@dataclass(frozen=True)
+class GetFlowResult:
+    """A flow of a pushsmm account as pushsmm stores it now."""
+
+    id: int
+    """The flow's id (what ``adopt_id`` takes)."""
+    website_id: int
+    """The website whose new subscribers get the flow."""
+    name: str
+    """The flow's internal name."""
+    title: str
+    """Title of the push notification."""
+    wait_time: int
+    """How long after subscribing it is sent, in ``wait_time_type`` units."""
+    wait_time_type: str
+    """``minutes``, ``hours`` or ``days``."""
+    is_enabled: bool
+    """Whether the flow is sent."""
+    user_id: int
+    """The account that owns the flow."""
+    image_url: str | None
+    """URL of the flow's image, or None."""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """Every Flow input (except ``image``, a local path) as a program would declare it, read back through the
+    field table: quotes unescaped, defaults filled in, ``segment`` as ``"all"`` or an id."""
+
+
+@dataclass
+class _AccountCache:
+    """One account's client and its lists, fetched once per process."""
+
+    client: PushsmmClient
+    websites: list[GetWebsiteResult] | None = None
+    flows: list[GetFlowResult] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_CACHES: dict[tuple[str, str], _AccountCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+def stack_settings() -> tuple[str, str | None]:
+    """``(base_url, api_key)`` from stack config, falling back to PUSHSMM_BASE_URL / PUSHSMM_API_KEY."""
+    namespace, key_name = API_KEY_CONFIG.split(":")
+    config = pulumi.Config(namespace)
+    api_key = config.get(key_name) or os.environ.get(API_KEY_ENV) or None
+    base_url = config.get(BASE_URL_CONFIG.split(":")[1]) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    return base_url, api_key
+
+
+def _settings(account: Account | None, what: str) -> tuple[str, str]:
+    if account is not None:
+        return account.plain(what)
+    base_url, api_key = stack_settings()
+    if not api_key:
+        raise LookupFailed(
+            f"{what}: the pushsmm API key is not set. Run `pulumi config set --secret {API_KEY_CONFIG} <key>` "
+            f"in the stack, set the {API_KEY_ENV} environment variable, or pass account=Account(...)"
+        )
+    return base_url, api_key
+
+
+def account_cache(base_url: str, api_key: str) -> _AccountCache:
+    """The cache of one account, made on first use (this is where ``requests`` is first imported)."""
+    from .client import PushsmmClient, check_base_url  # lazily: a program that never looks up never loads requests
+
+    base_url = check_base_url(base_url)
+    # The cache is keyed by a digest, so no module-level structure holds the key itself.
+    ident = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
+    with _CACHES_LOCK:
+        cache = _CACHES.get(ident)
+        if cache is None:
+            cache = _CACHES[ident] = _AccountCache(PushsmmClient(base_url, api_key))
+        return cache
+
+
+def _cache_for(account: Account | None, what: str) -> _AccountCache:
+    try:
+        return account_cache(*_settings(account, what))
+    except PushsmmConfigError as exc:
+        raise LookupFailed(f"{what}: {exc}") from None
+
+
+def _asking(what: str, call: Callable[[], T]) -> T:
+    """Run a request, turning a client error into one clear lookup error."""
+    try:
+        return call()
+    except LookupFailed:
+        raise
+    except PushsmmError as exc:
+        raise LookupFailed(f"{what}: {exc}") from None
+
+
+# --- mapping API objects to results ---------------------------------------------------------------------
+
+
+def website_result(raw: dict[str, Any]) -> GetWebsiteResult:
+    """A website of the API as a :class:`GetWebsiteResult`."""
+    return GetWebsiteResult(id=int(raw["id"]), host=str(raw.get("host") or ""), name=str(raw.get("name") or ""),
+                            scheme=str(raw.get("scheme") or ""), path=str(raw.get("path") or ""),
+                            is_enabled=bool(raw.get("is_enabled", True)))
+
+
+def flow_result(raw: dict[str, Any]) -> GetFlowResult:
+    """A flow of the API as a :class:`GetFlowResult`, its inputs read back through the field table."""
+    from . import schema
+
+    inputs, computed = schema.read_back(raw)
+    return GetFlowResult(id=int(raw["id"]), website_id=int(inputs["website_id"]), name=inputs["name"],
+                         title=inputs["title"], wait_time=int(inputs["wait_time"]),
+                         wait_time_type=str(inputs["wait_time_type"]), is_enabled=bool(inputs["is_enabled"]),
+                         user_id=int(computed.get("user_id") or 0), image_url=computed.get("image_url") or None,
+                         inputs=inputs)
+
+
+def _websites(cache: _AccountCache, what: str) -> list[GetWebsiteResult]:
+    with cache.lock:
+        if cache.websites is None:
+            cache.websites = [website_result(w) for w in _asking(what, cache.client.list_websites)]
+        return cache.websites
+
+
+def _flows(cache: _AccountCache, what: str) -> list[GetFlowResult]:
+    with cache.lock:
+        if cache.flows is None:
+            cache.flows = [flow_result(f) for f in _asking(what, cache.client.list_flows)]
+        return cache.flows
+
+
+def _listing(items: list[Any], describe: Callable[[Any], str]) -> str:
+    return "; ".join(describe(item) for item in items) or "none"
+
+
+def _site(w: GetWebsiteResult) -> str:
+    return f"{w.id} ({w.host})"
+
+
+def _flow(f: GetFlowResult) -> str:
+    return f"{f.id} ({f.name!r}, website {f.website_id})"
+
+
+# --- the plain lookups ---------------------------------------------------------------------------------
+
+
+def get_websites(*, account: Account | None = None) -> list[GetWebsiteResult]:
+    """Every website of the account, by id."""
+    return _sorted_websites(account, "get_websites")
+
+
+def _sorted_websites(account: Account | None, what: str) -> list[GetWebsiteResult]:
+    return sorted(_websites(_cache_for(account, what), what), key=lambda w: w.id)
+
+
+def get_website(*, id: int | None = None, host: str | None = None,
+                account: Account | None = None) -> GetWebsiteResult:
+    """The one website with this ``id`` or this ``host`` (give exactly one).
+
+    Fails, listing the account's websites, when none or several match.
+    """
+    what = "get_website"
+    if (id is None) == (host is None):
+        raise LookupFailed(f"{what}: give exactly one of id= and host=")
+    websites = _sorted_websites(account, what)
+    if id is not None:
+        matches = [w for w in websites if w.id == int(id)]
+        wanted = f"id {id}"
+    else:
+        matches = [w for w in websites if w.host.lower() == str(host).strip().lower()]
+        wanted = f"host {host!r}"
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LookupFailed(f"{what}: no website of this account has {wanted}; its websites are: "
+                           + _listing(websites, _site))
+    raise LookupFailed(f"{what}: {len(matches)} websites have {wanted}: {_listing(matches, _site)}; "
+                       "look the website up by id= instead")
+
+
+def get_flows(*, website_id: int | None = None, name: str | None = None,
+              account: Account | None = None) -> list[GetFlowResult]:
+    """The account's flows, optionally only one website's and only those with this exact name, by id."""
+    return _matching_flows(account, "get_flows", website_id, name)
+
+
+def _matching_flows(account: Account | None, what: str, website_id: int | None,
+                    name: str | None) -> list[GetFlowResult]:
+    flows = _flows(_cache_for(account, what), what)
+    return sorted((f for f in flows if (website_id is None or f.website_id == int(website_id))
+                   and (name is None or f.name == name)), key=lambda f: f.id)
+
+
+def get_flow(id: int | str | None = None, *, website_id: int | None = None,
+             name: str | None = None, account: Account | None = None) -> GetFlowResult:
+    """One flow: by ``id``, or the one flow with this ``name`` (on ``website_id`` if given).
+
+    Fails, listing the candidates, when none or several match.
+    """
+    what = "get_flow"
+    if (id is None) == (name is None):
+        raise LookupFailed(f"{what}: give exactly one of id and name=")
+    if id is not None:
+        cache = _cache_for(account, what)
+        try:
+            raw = cache.client.get_flow(int(id))
+        except PushsmmNotFoundError:
+            raise LookupFailed(f"{what}: flow {id} does not exist in this pushsmm account") from None
+        except PushsmmError as exc:
+            raise LookupFailed(f"{what}: {exc}") from None
+        return flow_result(raw)
+    matches = _matching_flows(account, what, website_id, name)
+    where = f"name {name!r}" + (f" on website {website_id}" if website_id is not None else "")
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        others = _matching_flows(account, what, website_id, None)
+        raise LookupFailed(f"{what}: no flow has {where}; the flows there are: " + _listing(others, _flow))
+    raise LookupFailed(f"{what}: {len(matches)} flows have {where}: {_listing(matches, _flow)}; "
+                       "look the flow up by id instead")
+
+
+# --- the _output twins ----------------------------------------------------------------------------------
+
+
+def _resolved(account: Account | None, call: Callable[[Account | None], T], *inputs: Any) -> pulumi.Output[T]:
+    """Wait for the inputs (and the account's settings), then run ``call`` with a plain account.
+
+    The result holds no key, so it is not left secret just because the key was.
+    """
+    key = account.api_key if account is not None else None
+    url = account.base_url if account is not None else None
+    waited = pulumi.Output.all(key, url, *inputs)
+
+    def run(values: list[Any]) -> T:
+        plain = Account(values[0], values[1]) if account is not None else None
+        return call(plain)
+
+    return pulumi.Output.unsecret(waited.apply(run))
+
+
+def get_websites_output(*, account: Account | None = None) -> pulumi.Output[list[GetWebsiteResult]]:
+    """:func:`get_websites` as an Output."""
+    return _resolved(account, lambda acct: get_websites(account=acct))
+
+
+def get_website_output(*, id: pulumi.Input[int | None] = None,
+                       host: pulumi.Input[str | None] = None,
+                       account: Account | None = None) -> pulumi.Output[GetWebsiteResult]:
+    """:func:`get_website` taking Inputs and returning an Output."""
+    ids, hosts = pulumi.Output.from_input(id), pulumi.Output.from_input(host)
+    return pulumi.Output.all(ids, hosts).apply(
+        lambda v: _resolved(account, lambda acct: get_website(id=v[0], host=v[1], account=acct)))
+
+
+def get_flows_output(*, website_id: pulumi.Input[int | None] = None, name: pulumi.Input[str | None] = None,
+                     account: Account | None = None) -> pulumi.Output[list[GetFlowResult]]:
+    """:func:`get_flows` taking Inputs and returning an Output."""
+    return pulumi.Output.all(website_id, name).apply(
+        lambda v: _resolved(account, lambda acct: get_flows(website_id=v[0], name=v[1], account=acct)))
+
+
+def get_flow_output(id: pulumi.Input[int | str | None] = None, *,
+                    website_id: pulumi.Input[int | None] = None, name: pulumi.Input[str | None] = None,
+                    account: Account | None = None) -> pulumi.Output[GetFlowResult]:
+    """:func:`get_flow` taking Inputs and returning an Output."""
+    return pulumi.Output.all(id, website_id, name).apply(
+        lambda v: _resolved(account, lambda acct: get_flow(v[0], website_id=v[1], name=v[2], account=acct)))
