@@ -7,6 +7,15 @@ errors, multipart writes, the silent coercions and clamps, pagination,
 ``/uploads/flows/<name>``, and a 302 to an HTML page when the API is
 switched off. It shares no code with the provider's client.
 
+Its rooms, each with one job: ``records`` (the dataclasses and their JSON
+shapes), ``cleaning`` (the server's PHP-style cleaning and clamping, and its
+limits), ``storage`` (SQLite tables, rows to records and back), ``backend``
+(state and rules: accounts, rate limits, flows, drift, request log),
+``faults`` (seeded fault rules), ``app`` (the WSGI app: auth, rate-limit
+headers, error shapes, fault injection), ``responses`` and ``admin`` (thin
+handlers), ``urls`` (routes as data), ``server`` (``EmulatorServer``) and
+``__main__`` (the command line).
+
 Run it with ``pushsmm-emulator`` / ``python -m pulumi_pushsmm.emulator``, or
 in tests::
 
@@ -63,9 +72,18 @@ carries on; ``commit_then_fail`` stores a flow create/update, then answers
 count drops each time it fires.
 """
 
+from .backend import EmulatorBackend
 from .exceptions import EmulatorError
 from .faults import FaultRule
-from .models import AccountInfo, EmulatorBackend
+from .records import AccountInfo, EmulatorConfig
 from .server import DEFAULT_API_KEY, EmulatorServer
 
-__all__ = ["DEFAULT_API_KEY", "AccountInfo", "EmulatorBackend", "EmulatorError", "EmulatorServer", "FaultRule"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "AccountInfo",
+    "EmulatorBackend",
+    "EmulatorConfig",
+    "EmulatorError",
+    "EmulatorServer",
+    "FaultRule",
+]

@@ -3,17 +3,68 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import FrameType
+from typing import Final
 
 from .exceptions import EmulatorError
 from .faults import ERROR_STATUSES, HTTP_METHODS, FaultRule
+from .records import CREATE_RESPONSES
 from .server import DEFAULT_API_KEY, EmulatorServer
+
+
+@dataclass(frozen=True)
+class ServerOption:
+    """A flag for one ``EmulatorServer`` argument; its default and type are read from the constructor."""
+
+    name: str
+    help: str
+    flag: str = ""
+    metavar: str | None = None
+    choices: Sequence[str] | None = None
+
+
+# The constructor arguments the command line sets one to one (api_keys and faults have flags of their own).
+SERVER_OPTIONS: Final = (
+    ServerOption("host", "address to bind"),
+    ServerOption("port", "port to bind; 0 picks a free one"),
+    ServerOption("db_path", "SQLite file to keep data across restarts (default: in memory)", "--db", "PATH"),
+    ServerOption("rate_limit", "requests per minute per key; 0 = off", metavar="N"),
+    ServerOption(
+        "create_response",
+        'create answers the full flow (as the server code does) or {"data": {"id": N}} (as documented)',
+        choices=CREATE_RESPONSES,
+    ),
+    ServerOption("seed", "seed of the fault dice"),
+    ServerOption("api_disabled", "answer every /api call with a 302 to an HTML page"),
+    ServerOption("access_log", "log one line per request on stderr"),
+)
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parameters = inspect.signature(EmulatorServer).parameters
+    for option in SERVER_OPTIONS:
+        default = parameters[option.name].default
+        flag = option.flag or f"--{option.name.replace('_', '-')}"
+        if isinstance(default, bool):
+            parser.add_argument(flag, dest=option.name, action="store_true", help=option.help)
+            continue
+        parser.add_argument(
+            flag,
+            dest=option.name,
+            type=str if default is None else type(default),
+            default=default,
+            metavar=option.metavar,
+            choices=option.choices,
+            help=option.help if default is None else f"{option.help} (default: {default})",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,9 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default: 0)")
-    parser.add_argument("--db", metavar="PATH", help="SQLite file to keep data across restarts (default: in memory)")
+    _add_server_options(parser)
     parser.add_argument(
         "--api-key",
         metavar="KEY",
@@ -42,18 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
         dest="api_keys",
         help="accept this key, as its own account with two websites and a segment each (repeatable)",
     )
-    parser.add_argument(
-        "--rate-limit", type=int, default=60, metavar="N", help="requests per minute per key; 0 = off (default: 60)"
-    )
-    parser.add_argument(
-        "--create-response",
-        choices=["full", "id"],
-        default="full",
-        help='create answers the full flow (as the server code does) or {"data": {"id": N}} (as documented)',
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the fault dice (default: 0)")
-    parser.add_argument("--api-disabled", action="store_true", help="answer every /api call with a 302 to an HTML page")
-    parser.add_argument("--access-log", action="store_true", help="log one line per request on stderr")
     faults = parser.add_argument_group("fault injection (also at run time: PUT /_emulator/faults)")
     faults.add_argument("--fail-rate", type=float, metavar="P", help="answer an error to this share of requests")
     faults.add_argument(
@@ -109,15 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         server = EmulatorServer(
             api_keys=api_keys,
-            db_path=args.db,
-            rate_limit=args.rate_limit,
-            create_response=args.create_response,
-            seed=args.seed,
-            host=args.host,
-            port=args.port,
             faults=fault_rules(args),
-            api_disabled=args.api_disabled,
-            access_log=args.access_log,
+            **{option.name: getattr(args, option.name) for option in SERVER_OPTIONS},
         )
         server.start()
     except (EmulatorError, ValueError, OSError) as exc:

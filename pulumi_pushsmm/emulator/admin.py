@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import flask
 
+from .backend import EmulatorBackend
 from .exceptions import InvalidAdminRequest
 from .faults import FaultRule
-from .models import EmulatorBackend
+from .records import CONFIG_FIELDS, ConfigChanges
 
 
 def _body() -> dict[str, Any]:
@@ -165,15 +166,12 @@ def get_config(backend: EmulatorBackend) -> flask.Response:
 
 
 def update_config(backend: EmulatorBackend) -> flask.Response:
-    """PATCH /_emulator/config: rate_limit, create_response, api_disabled."""
+    """PATCH /_emulator/config: any of rate_limit, create_response, api_disabled."""
     body = _body()
-    unknown = set(body) - {"rate_limit", "create_response", "api_disabled"}
+    unknown = set(body) - set(CONFIG_FIELDS)
     if unknown:
         raise InvalidAdminRequest(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
-    return _json(
-        backend.update_config(
-            rate_limit=_field(body, "rate_limit", int),
-            create_response=_field(body, "create_response", str),
-            api_disabled=_field(body, "api_disabled", bool),
-        )
-    )
+    changes = {name: _field(body, name, kind) for name, kind in CONFIG_FIELDS.items()}
+    # The values are type-checked above and range-checked by the backend.
+    given = cast(ConfigChanges, {name: value for name, value in changes.items() if value is not None})
+    return _json(backend.update_config(**given))

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Response
 
+from .backend import EmulatorBackend
 from .exceptions import (
     EmulatorError,
     ImageUploadFailed,
@@ -29,7 +30,7 @@ from .exceptions import (
     ResourceNotFound,
     UpstreamUnavailable,
 )
-from .models import EmulatorBackend, RateState
+from .records import RateState
 from .responses import ApiCall
 from .urls import ADMIN_URLS, API_URLS, PUBLIC_URLS, Handler
 

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 import flask
 from werkzeug.datastructures import FileStorage
 
+from .backend import EmulatorBackend
 from .exceptions import MalformedRequestBody
-from .models import EmulatorBackend, ImageUpload, Page
+from .records import Flow, ImageUpload, Page, Segment, Website
 
 T = TypeVar("T")
+UPLOADS_PATH = "uploads/flows"  # where uploaded flow images are served, under the server root
 
 HOME_PAGE = (
     "<!doctype html><html><head><title>pushsmm emulator</title></head><body>"
@@ -28,15 +30,17 @@ class ApiCall:
     user_id: int
     request: flask.Request
 
-    @property
-    def api_base(self) -> str:
-        """Absolute URL of the API root, e.g. ``http://127.0.0.1:PORT/api``."""
-        return f"{self.request.host_url}api"
+    def url(self, path: str) -> str:
+        """The absolute URL of a path of this server, e.g. ``http://127.0.0.1:PORT/api``."""
+        return f"{self.request.host_url}{path}"
 
-    @property
-    def uploads_base(self) -> str:
-        """Absolute URL of the folder uploaded flow images are served from."""
-        return f"{self.request.host_url}uploads/flows"
+    def show(self, flow: Flow) -> dict[str, Any]:
+        """A flow as the API returns it, its image as an absolute URL."""
+        return flow.to_api(self.url(UPLOADS_PATH))
+
+    def paging(self) -> dict[str, str | None]:
+        """``page`` and ``results_per_page`` as sent (None when absent)."""
+        return {"page": self.arg("page"), "results_per_page": self.arg("results_per_page")}
 
     def arg(self, name: str) -> str | None:
         """A query-string parameter, or None when it was not sent."""
@@ -68,7 +72,7 @@ def _json(body: Any, status: int = 200) -> flask.Response:
 
 def _page(call: ApiCall, collection: str, page: Page[T], data: list[dict[str, Any]]) -> flask.Response:
     """The one place a list becomes ``data``, ``meta`` and ``links``."""
-    base = f"{call.api_base}/{collection}"
+    base = call.url(f"api/{collection}")
 
     def link(number: int) -> str:
         return f"{base}?{urlencode({**page.query, 'page': number})}"
@@ -98,19 +102,14 @@ def _page(call: ApiCall, collection: str, page: Page[T], data: list[dict[str, An
 
 def list_flows(call: ApiCall) -> flask.Response:
     """GET /api/flows"""
-    page = call.backend.list_flows(
-        user_id=call.user_id,
-        page=call.arg("page"),
-        results_per_page=call.arg("results_per_page"),
-        website_id=call.arg("website_id"),
-    )
-    return _page(call, "flows", page, [flow.to_api(call.uploads_base) for flow in page.items])
+    page = call.backend.page_of(Flow, user_id=call.user_id, website_id=call.arg("website_id"), **call.paging())
+    return _page(call, "flows", page, [call.show(flow) for flow in page.items])
 
 
 def get_flow(call: ApiCall, flow_id: int) -> flask.Response:
     """GET /api/flows/{id}"""
-    flow = call.backend.get_flow(user_id=call.user_id, flow_id=flow_id)
-    return _json({"data": flow.to_api(call.uploads_base)})
+    flow = call.backend.one_of(Flow, user_id=call.user_id, record_id=flow_id)
+    return _json({"data": call.show(flow)})
 
 
 def create_flow(call: ApiCall) -> flask.Response:
@@ -118,7 +117,7 @@ def create_flow(call: ApiCall) -> flask.Response:
     flow = call.backend.create_flow(user_id=call.user_id, submitted=call.submitted(), image=call.image())
     if call.backend.create_response == "id":
         return _json({"data": {"id": flow.id}}, 201)
-    return _json({"data": flow.to_api(call.uploads_base)}, 201)
+    return _json({"data": call.show(flow)}, 201)
 
 
 def update_flow(call: ApiCall, flow_id: int) -> flask.Response:
@@ -126,7 +125,7 @@ def update_flow(call: ApiCall, flow_id: int) -> flask.Response:
     flow = call.backend.update_flow(
         user_id=call.user_id, flow_id=flow_id, submitted=call.submitted(), image=call.image()
     )
-    return _json({"data": flow.to_api(call.uploads_base)})
+    return _json({"data": call.show(flow)})
 
 
 def delete_flow(call: ApiCall, flow_id: int) -> flask.Response:
@@ -140,31 +139,24 @@ def delete_flow(call: ApiCall, flow_id: int) -> flask.Response:
 
 def list_websites(call: ApiCall) -> flask.Response:
     """GET /api/websites"""
-    page = call.backend.list_websites(
-        user_id=call.user_id, page=call.arg("page"), results_per_page=call.arg("results_per_page")
-    )
+    page = call.backend.page_of(Website, user_id=call.user_id, **call.paging())
     return _page(call, "websites", page, [website.to_api() for website in page.items])
 
 
 def get_website(call: ApiCall, website_id: int) -> flask.Response:
     """GET /api/websites/{id}"""
-    return _json({"data": call.backend.get_website(user_id=call.user_id, website_id=website_id).to_api()})
+    return _json({"data": call.backend.one_of(Website, user_id=call.user_id, record_id=website_id).to_api()})
 
 
 def list_segments(call: ApiCall) -> flask.Response:
     """GET /api/segments"""
-    page = call.backend.list_segments(
-        user_id=call.user_id,
-        page=call.arg("page"),
-        results_per_page=call.arg("results_per_page"),
-        website_id=call.arg("website_id"),
-    )
+    page = call.backend.page_of(Segment, user_id=call.user_id, website_id=call.arg("website_id"), **call.paging())
     return _page(call, "segments", page, [segment.to_api() for segment in page.items])
 
 
 def get_segment(call: ApiCall, segment_id: int) -> flask.Response:
     """GET /api/segments/{id}"""
-    return _json({"data": call.backend.get_segment(user_id=call.user_id, segment_id=segment_id).to_api()})
+    return _json({"data": call.backend.one_of(Segment, user_id=call.user_id, record_id=segment_id).to_api()})
 
 
 # --- public, unauthenticated pages -------------------------------------------------------------------

@@ -7,13 +7,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import EmulatorApp
+from .backend import EmulatorBackend
 from .faults import FaultRule
-from .models import AccountInfo, CreateResponse, EmulatorBackend
+from .records import AccountInfo, ConfigChanges, CreateResponse, EmulatorConfig
 
 DEFAULT_API_KEY = "pushsmm-emulator-demo-key"
 """The key the emulator accepts when it is given none (and ``PUSHSMM_API_KEY`` is unset for the CLI)."""
@@ -56,13 +57,11 @@ class EmulatorServer:
     ) -> None:
         self.api_keys: list[str] = list(api_keys) if api_keys else [DEFAULT_API_KEY]
         self.db_path = os.fspath(db_path) if db_path is not None else None
-        self.rate_limit = rate_limit
-        self.create_response: CreateResponse = create_response
+        self.startup_config = EmulatorConfig(rate_limit, create_response, api_disabled)
         self.seed = seed
         self.host = host
         self.port = port
         self.fault_rules = [rule if isinstance(rule, FaultRule) else FaultRule.from_dict(rule) for rule in faults]
-        self.api_disabled = api_disabled
         self.clock = clock
         self.access_log = access_log
         self.ready = threading.Event()
@@ -80,9 +79,7 @@ class EmulatorServer:
         backend = EmulatorBackend(
             api_keys=self.api_keys,
             db_path=self.db_path,
-            rate_limit=self.rate_limit,
-            create_response=self.create_response,
-            api_disabled=self.api_disabled,
+            config=self.startup_config,
             seed=self.seed,
             faults=self.fault_rules,
             clock=self.clock,
@@ -232,29 +229,15 @@ class EmulatorServer:
         """The seed and the active rules with their remaining counts."""
         return self.backend.faults.snapshot()
 
-    def configure(
-        self,
-        *,
-        rate_limit: int | None = None,
-        create_response: CreateResponse | None = None,
-        api_disabled: bool | None = None,
-    ) -> dict[str, Any]:
-        """Change run-time switches: rate limit, create response shape, API switched off."""
-        return self.backend.update_config(
-            rate_limit=rate_limit, create_response=create_response, api_disabled=api_disabled
-        )
+    def configure(self, **changes: Unpack[ConfigChanges]) -> dict[str, Any]:
+        """Change run-time switches, the one way to; returns the switches now in force.
 
-    def set_create_response(self, shape: CreateResponse) -> None:
-        """``full`` (201 with the flow) or ``id`` (the documented ``{"data": {"id": N}}``)."""
-        self.backend.update_config(create_response=shape)
-
-    def set_rate_limit(self, requests_per_minute: int) -> None:
-        """Requests per minute per key; 0 switches the limit off. Windows start afresh."""
-        self.backend.update_config(rate_limit=requests_per_minute)
-
-    def set_api_disabled(self, disabled: bool = True) -> None:
-        """Simulate the API switched off site-wide (every /api call: 302 to an HTML page)."""
-        self.backend.update_config(api_disabled=disabled)
+        ``rate_limit`` is requests per minute per key (0 = off; windows start
+        afresh); ``create_response`` is ``full`` (201 with the flow) or ``id``
+        (the documented ``{"data": {"id": N}}``); ``api_disabled`` simulates the
+        API switched off site-wide. Switches not named keep their value.
+        """
+        return self.backend.update_config(**changes)
 
     def request_log(self) -> list[dict[str, Any]]:
         """The /api requests so far: method, path, status, fault (never the key)."""

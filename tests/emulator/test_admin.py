@@ -159,7 +159,7 @@ def test_request_log_has_method_path_status_and_never_the_key(server: EmulatorSe
 def test_switch_the_create_response_shape(server: EmulatorServer) -> None:
     assert admin(server, "PATCH", "/config", {"create_response": "id"}).json()["create_response"] == "id"
     assert create(server).json() == {"data": {"id": 1}}
-    server.set_create_response("full")
+    server.configure(create_response="full")
     assert "title" in create(server).json()["data"]
     assert admin(server, "PATCH", "/config", {"create_response": "both"}).status_code == 400
     assert admin(server, "PATCH", "/config", {"colour": "red"}).status_code == 400
@@ -177,7 +177,7 @@ def test_api_switched_off_site_wide_redirects_to_an_html_page(server: EmulatorSe
     landed = get(server, "/flows")
     assert landed.status_code == 200 and landed.headers["Content-Type"].startswith("text/html")
     assert server.flows_for(KEY_A) == []
-    server.set_api_disabled(False)
+    server.configure(api_disabled=False)
     assert get(server, "/flows").json()["data"] == []
 
 

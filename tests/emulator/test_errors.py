@@ -148,10 +148,10 @@ def test_a_huge_body_without_a_content_length_is_a_413(server: EmulatorServer) -
 def test_an_unexpected_error_is_a_500_in_the_errors_shape_without_details(
     server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(**_: object) -> None:
+    def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom: internal detail")
 
-    monkeypatch.setattr(server.backend, "list_flows", explode)
+    monkeypatch.setattr(server.backend, "page_of", explode)
     response = get(server, "/flows")
     assert_error(response, 500, "Internal server error.")
     assert "boom" not in response.text

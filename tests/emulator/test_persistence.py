@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
@@ -56,3 +58,12 @@ def test_stop_and_start_again_on_a_file(tmp_path: Path) -> None:
         assert get(server, f"/flows/{flow_id}").status_code == 200
     finally:
         server.stop()
+
+
+def test_a_db_file_whose_tables_do_not_hold_the_records_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    connection = sqlite3.connect(db)
+    connection.execute("CREATE TABLE flows (id INTEGER PRIMARY KEY, title TEXT)")
+    connection.close()
+    with pytest.raises(RuntimeError, match="table flows does not hold Flow records"):
+        EmulatorServer(api_keys=[KEY_A], db_path=db).start()

@@ -62,5 +62,5 @@ def test_the_limit_can_change_at_run_time_over_the_admin_surface(clock: FakeCloc
         assert requests.patch(f"{server.admin_url}/config", json={"rate_limit": 1}, timeout=TIMEOUT).ok
         assert get(server, "/flows").status_code == 200
         assert get(server, "/flows").status_code == 429
-        server.set_rate_limit(0)
+        server.configure(rate_limit=0)
         assert get(server, "/flows").status_code == 200
