@@ -15,7 +15,6 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
@@ -27,6 +26,7 @@ from .errors import (  # re-exported: callers have always imported the errors fr
     PushsmmNotFoundError,
 )
 from .names import DEFAULT_BASE_URL
+from .transport import RateLimiter, new_session
 
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
 DEFAULT_TIMEOUT: Final = (10.0, 60.0)  # (connect, read) seconds
@@ -136,14 +136,6 @@ def write_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
     )
 
 
-def _session(retry: Retry) -> requests.Session:
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
 class PushsmmClient:
     """A thin client for the endpoints the provider uses: websites, segments and flows."""
 
@@ -155,15 +147,19 @@ class PushsmmClient:
         reads: Retry | None = None,
         writes: Retry | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        limiter: RateLimiter | None = None,
     ) -> None:
         if not api_key:
             raise PushsmmConfigError("pushsmm API key is empty")
         self.base_url = check_base_url(base_url)
         self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         self._timeout = timeout
+        # One limiter for both sessions: pushsmm counts every request of the key. Pass a shared one
+        # (transport.limiter_for) so that every client of the process paces together.
+        self.limiter = limiter or RateLimiter()
         # Two sessions, because urllib3 mounts one Retry per adapter and POSTs need a stricter one.
-        self._reads = _session(reads or read_retry())
-        self._writes = _session(writes or write_retry())
+        self._reads = new_session(self.base_url, reads or read_retry(), self.limiter)
+        self._writes = new_session(self.base_url, writes or write_retry(), self.limiter)
 
     def __repr__(self) -> str:
         return f"PushsmmClient(base_url={self.base_url!r})"  # never the key
@@ -260,6 +256,18 @@ class PushsmmClient:
         params = {"website_id": website_id} if website_id is not None else None
         flows = self.iter_pages("/flows", params)
         return [f for f in flows if website_id is None or int(f.get("website_id") or 0) == website_id]
+
+    def list_flows_page(self, page: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of the account's flows at the largest page size, and how many pages the list has."""
+        body = self._request("GET", "/flows", params={"page": page, "results_per_page": PAGE_SIZE})
+        flows = list(body.get("data") or []) if isinstance(body, dict) else []
+        meta = (body.get("meta") or {}) if isinstance(body, dict) else {}
+        total_pages = meta.get("total_pages")
+        if total_pages is None:
+            # Releases that leave total_pages out still send the total, as total or total_results.
+            total = meta.get("total_results", meta.get("total"))
+            total_pages = -(-int(total) // PAGE_SIZE) if total is not None else page + (len(flows) >= PAGE_SIZE)
+        return flows, int(total_pages)
 
     def get_flow(self, flow_id: int | str) -> dict[str, Any]:
         """One flow; raises PushsmmNotFoundError when it does not exist."""

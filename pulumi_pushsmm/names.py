@@ -26,3 +26,12 @@ BASE_URL_ENV: Final = "PUSHSMM_BASE_URL"
 
 DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
 """The real pushsmm API, used when neither the config key nor the variable is set."""
+
+REQUESTS_PER_MINUTE_CONFIG: Final = "pushsmm:requestsPerMinute"
+"""Stack config key of an optional client-side request budget, below pushsmm's own 60 a minute."""
+
+REQUESTS_PER_MINUTE_ENV: Final = "PUSHSMM_REQUESTS_PER_MINUTE"
+"""Environment variable read when ``pushsmm:requestsPerMinute`` is not set."""
+
+LOG_ENV: Final = "PUSHSMM_LOG"
+"""Environment variable that turns on the provider's per-request log (``debug``)."""

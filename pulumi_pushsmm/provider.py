@@ -41,7 +41,16 @@ from .errors import (
     PushsmmError,
     PushsmmNotFoundError,
 )
-from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV, DEFAULT_BASE_URL
+from .names import (
+    API_KEY_CONFIG,
+    API_KEY_ENV,
+    BASE_URL_CONFIG,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    REQUESTS_PER_MINUTE_CONFIG,
+    REQUESTS_PER_MINUTE_ENV,
+)
+from .snapshot import FlowSnapshot
 
 # The HTTP client (and with it requests) is imported only where a client is made, inside the provider
 # process: a Pulumi program builds and pickles a FlowProvider but never calls the API, so it does not
@@ -79,16 +88,26 @@ class ProviderContext:
     _client: PushsmmClient | None = None
     _website_ids: dict[int, str] | None = None
     _segments: dict[int, int] | None = None  # segment id -> website id
+    requests_per_minute: int | None = None  # client-side pacing below pushsmm's own limit
+    _flows: FlowSnapshot | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_config(cls, config: Any) -> ProviderContext:
         """Settings from stack config, falling back to environment variables."""
         from .client import check_base_url
+        from .transport import requests_per_minute_setting
 
         base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
-        return cls(base_url=check_base_url(str(base_url)), api_key=str(api_key) if api_key else None)
+        rpm = (config.get(REQUESTS_PER_MINUTE_CONFIG) if config else None) or os.environ.get(REQUESTS_PER_MINUTE_ENV)
+        try:
+            requests_per_minute = requests_per_minute_setting(rpm)
+        except ValueError as exc:
+            raise PushsmmConfigError(f"{exc} (stack config {REQUESTS_PER_MINUTE_CONFIG} or "
+                                     f"{REQUESTS_PER_MINUTE_ENV})") from None
+        return cls(base_url=check_base_url(str(base_url)), api_key=str(api_key) if api_key else None,
+                   requests_per_minute=requests_per_minute)
 
     def __repr__(self) -> str:
         return f"ProviderContext(base_url={self.base_url!r}, api_key={'<set>' if self.api_key else None})"
@@ -104,9 +123,21 @@ class ProviderContext:
                         f"in the stack, or set the {API_KEY_ENV} environment variable."
                     )
                 from .client import PushsmmClient
+                from .transport import limiter_for
 
-                self._client = PushsmmClient(self.base_url, self.api_key)
+                # One limiter per key for the whole process, so every thread paces together.
+                limiter = limiter_for(self.base_url, self.api_key, self.requests_per_minute)
+                self._client = PushsmmClient(self.base_url, self.api_key, limiter=limiter)
             return self._client
+
+    @property
+    def flows(self) -> FlowSnapshot:
+        """The account's flows as listed by this process's first read (see :mod:`pulumi_pushsmm.snapshot`)."""
+        client = self.client
+        with self._lock:
+            if self._flows is None:
+                self._flows = FlowSnapshot(client.list_flows_page)
+            return self._flows
 
     def website_ids(self) -> dict[int, str]:
         """Website id -> host for the account, fetched once per provider process."""
@@ -161,6 +192,9 @@ class FlowProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Read ``pushsmm:apiKey`` and ``pushsmm:baseUrl`` (or PUSHSMM_API_KEY / PUSHSMM_BASE_URL)."""
+        from .transport import configure_logging
+
+        configure_logging()  # only in the provider's own process: the engine shows its stderr
         self._context = ProviderContext.from_config(req.config)
 
     @property
@@ -213,6 +247,7 @@ class FlowProvider(ResourceProvider):
             # The answer was lost or was a server error, but pushsmm may have stored the flow
             # before failing. Creating it again would leave a duplicate, so look for it first.
             flow = self._committed_flow(props, exc)
+        ctx.flows.put(flow)
         outs = self._outputs(flow, props)
         names = [f.name for f in schema.INPUT_FIELDS]
         problems = schema.stored_differences(props, outs, names)
@@ -226,10 +261,14 @@ class FlowProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the flow and map it back into inputs and outputs; an empty id when it is gone."""
-        try:
-            flow = self.context.client.get_flow(id_)
-        except PushsmmNotFoundError:
-            return ReadResult("", {})
+        ctx = self.context
+        flow = ctx.flows.find(id_)
+        if flow is None:
+            # Not in the list: one GET says whether it is really gone.
+            try:
+                flow = ctx.client.get_flow(id_)
+            except PushsmmNotFoundError:
+                return ReadResult("", {})
         outs = self._outputs(flow, props)
         inputs = {k: outs[k] for k in _DIFFED_KEYS}
         return ReadResult(str(flow["id"]), outs, inputs)
@@ -254,6 +293,7 @@ class FlowProvider(ResourceProvider):
             return UpdateResult({**olds, "image": news.get("image", ""), schema.IMAGE_HASH_KEY:
                                  news.get(schema.IMAGE_HASH_KEY, "")})
         flow = self._whole_flow(ctx.client.update_flow(id_, form, files))
+        ctx.flows.put(flow)
         outs = self._outputs(flow, news)
         problems = schema.stored_differences(news, outs, names)
         if problems:
@@ -269,6 +309,7 @@ class FlowProvider(ResourceProvider):
     def _discard(self, id_: str) -> None:
         with contextlib.suppress(PushsmmNotFoundError):
             self.context.client.delete_flow(id_)
+        self.context.flows.drop(id_)
 
     def _adopt(self, flow_id: int, props: dict[str, Any], files: dict[str, UploadFile] | None) -> CreateResult:
         """Take over an existing flow: update whatever differs from the inputs, keep its id."""
@@ -283,6 +324,7 @@ class FlowProvider(ResourceProvider):
         flow = current
         if form or files:
             flow = self._whole_flow(client.update_flow(flow_id, form, files))
+        self.context.flows.put(flow)
         outs = {**self._outputs(flow, props), schema.ADOPT_KEY: flow_id}
         problems = schema.stored_differences(props, outs, [f.name for f in schema.INPUT_FIELDS])
         if problems:

@@ -1,0 +1,315 @@
+"""The HTTP transport under the pushsmm client: sessions, pacing against the rate limit, and request logging.
+
+It knows nothing about Pulumi. Three jobs, each in one place:
+
+- :func:`new_session` builds a ``requests.Session`` that reads proxy and CA
+  settings from the environment once, when it is made. With ``trust_env``
+  on, requests re-reads the proxy variables and ``~/.netrc`` on every request
+  (0.2 s per hundred requests, and a ``.netrc`` entry would even replace our
+  Authorization header), so it is switched off and the values found at start
+  are set on the session instead.
+- :class:`RateLimiter` paces the requests of one API key in this process so
+  that the server's limit (60 a minute on pushsmm) is never hit: it follows
+  ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset`` and, when asked, a lower
+  client-side budget for keys shared with other tools. :func:`limiter_for`
+  hands out one limiter per key and base URL, shared by every thread.
+- :class:`PacedAdapter`, the ``HTTPAdapter`` every session mounts, waits on the
+  limiter before each request, feeds it the answer's headers, and writes one
+  debug line per request (method, path, status, latency, retries, rate-limit
+  remaining) to the ``pulumi_pushsmm.http`` logger: never a header value that
+  could hold the key, never a body.
+
+Pacing happens per request as requests sees it. urllib3 retries a request
+inside the connection pool, below the adapter, so a retried attempt is not
+paced on its own: it is already spaced by the Retry's backoff (which honours
+``X-RateLimit-Reset`` on a 429), and the next answer's headers bring the
+limiter's count back in line with the server's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
+from urllib3.util.retry import Retry
+
+from .names import LOG_ENV
+
+WINDOW_SECONDS: Final = 60.0
+"""Length of pushsmm's rate-limit window, and of the window ``requests_per_minute`` counts in."""
+
+NOTICE_SECONDS: Final = 3.0
+"""A wait at least this long is announced at WARNING level, so a user sees why nothing moves."""
+
+RESET_MARGIN_SECONDS: Final = 0.1
+"""Slack after the announced reset, for the server's clock ticking a little behind ours."""
+
+logger = logging.getLogger("pulumi_pushsmm.http")
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+
+class RateLimiter:
+    """Paces the requests of one API key so that the server never has to answer 429.
+
+    Thread-safe. Call :meth:`acquire` before each request (it returns a ticket
+    and may sleep), and :meth:`observe` with the ticket and the answer's
+    headers after it. Two budgets, the stricter wins:
+
+    - the server's: the latest ``X-RateLimit-Remaining`` of the current window
+      (``X-RateLimit-Reset``), minus the requests sent since the request that
+      reported it. When it reaches 0, wait until the window resets. The latest
+      report is the one of the most recently *sent* request, so answers that
+      arrive out of order cannot make the count go back up.
+    - the client's, when ``requests_per_minute`` is set: at most that many
+      requests in any 60 seconds (a sliding window), for keys that other tools
+      use too.
+
+    ``clock`` must tell Unix time (``X-RateLimit-Reset`` is a Unix time on
+    pushsmm); ``clock`` and ``sleep`` are injectable so tests never sleep.
+    ``notify`` is told about every wait of at least ``NOTICE_SECONDS``.
+    """
+
+    def __init__(
+        self,
+        requests_per_minute: int | None = None,
+        *,
+        clock: Clock = time.time,
+        sleep: Sleep = time.sleep,
+        notify: Callable[[float, str], None] | None = None,
+    ) -> None:
+        if requests_per_minute is not None and requests_per_minute < 1:
+            raise ValueError(f"requests_per_minute must be a whole number of at least 1, got {requests_per_minute}")
+        self.requests_per_minute = requests_per_minute
+        self._clock, self._sleep = clock, sleep
+        self._notify = notify or _log_wait
+        self._lock = threading.Lock()
+        self._sent = 0  # tickets handed out; ticket k is the k-th request sent
+        self._limit: int | None = None  # X-RateLimit-Limit, once seen
+        self._reset: float | None = None  # end of the server's current window (clock time)
+        self._remaining: int | None = None  # X-RateLimit-Remaining reported by request ...
+        self._reported_by = 0  # ... with this ticket
+        self._recent: deque[float] = deque()  # send times within the last minute, for requests_per_minute
+        self._announced_until = 0.0
+        self.waited = 0.0  # total seconds spent waiting, for callers that report it
+
+    def set_requests_per_minute(self, requests_per_minute: int | None) -> None:
+        """Change the client-side budget (None: only the server's)."""
+        if requests_per_minute is not None and requests_per_minute < 1:
+            raise ValueError(f"requests_per_minute must be a whole number of at least 1, got {requests_per_minute}")
+        with self._lock:
+            self.requests_per_minute = requests_per_minute
+
+    def acquire(self) -> int:
+        """Wait until one more request fits both budgets, count it as sent, and return its ticket."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait, why = self._wait_needed(now)
+                if wait <= 0:
+                    self._sent += 1
+                    if self.requests_per_minute is not None:
+                        self._recent.append(now)
+                    return self._sent
+                announce = wait >= NOTICE_SECONDS and now + wait > self._announced_until + 1.0
+                if announce:
+                    self._announced_until = now + wait
+                self.waited += wait
+            if announce:
+                self._notify(wait, why)
+            self._sleep(wait)
+
+    def _wait_needed(self, now: float) -> tuple[float, str]:
+        """Seconds to wait before the next request may go (0: go now), and why. Caller holds the lock."""
+        waits: list[tuple[float, str]] = []
+        if self._reset is not None and now >= self._reset:
+            # The server's window is over: a fresh one holds the whole limit (unknown until an answer says).
+            self._reset = None
+            self._remaining = self._limit
+            self._reported_by = self._sent
+        used_up = self._remaining is not None and self._remaining - (self._sent - self._reported_by) <= 0
+        if used_up and self._reset is not None:
+            waits.append((self._reset + RESET_MARGIN_SECONDS - now, "the server's limit"))
+        rpm = self.requests_per_minute
+        if rpm is not None:
+            while self._recent and self._recent[0] <= now - WINDOW_SECONDS:
+                self._recent.popleft()
+            if len(self._recent) >= rpm:
+                waits.append((self._recent[0] + WINDOW_SECONDS - now, f"requestsPerMinute={rpm}"))
+        return max(waits, default=(0.0, ""))
+
+    def observe(self, ticket: int, headers: Mapping[str, str]) -> None:
+        """Take in the rate-limit headers of the answer to request ``ticket``."""
+        limit = _int_header(headers, "X-RateLimit-Limit")
+        remaining = _int_header(headers, "X-RateLimit-Remaining")
+        reset = _reset_header(headers, self._clock())
+        if remaining is None:
+            return
+        with self._lock:
+            if limit is not None:
+                self._limit = limit
+            if reset is not None and (self._reset is None or reset > self._reset + 0.5):
+                # A new window: its report replaces whatever the old window said.
+                self._reset, self._remaining, self._reported_by = reset, remaining, ticket
+            elif ticket >= self._reported_by or self._remaining is None:
+                self._remaining, self._reported_by = remaining, ticket
+                if reset is not None:
+                    self._reset = reset
+
+    def remaining(self) -> int | None:
+        """Requests the server's window still allows by this limiter's count (None: not known yet)."""
+        with self._lock:
+            if self._remaining is None:
+                return None
+            return max(self._remaining - (self._sent - self._reported_by), 0)
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    try:
+        return int(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _reset_header(headers: Mapping[str, str], now: float) -> float | None:
+    """``X-RateLimit-Reset`` as a clock time: a Unix time on pushsmm; a small number is read as seconds."""
+    value = headers.get("X-RateLimit-Reset")
+    try:
+        reset = float(value) if value is not None else None
+    except ValueError:
+        return None
+    if reset is None:
+        return None
+    seconds = reset - now if reset > 1_000_000_000 else reset
+    # A clock far off from the server's must not make us wait more than one window.
+    return now + max(0.0, min(seconds, WINDOW_SECONDS))
+
+
+def _log_wait(seconds: float, why: str) -> None:
+    logger.warning("pushsmm rate limit (%s): waiting %.0f s before the next request", why, seconds)
+
+
+_limiters: dict[tuple[str, str], RateLimiter] = {}
+_limiters_lock = threading.Lock()
+
+
+def limiter_for(base_url: str, api_key: str, requests_per_minute: int | None = None) -> RateLimiter:
+    """The one limiter of this process for an API key at a base URL, shared by every client and thread.
+
+    The key is held only as a hash. A ``requests_per_minute`` given here
+    replaces the one the limiter had.
+    """
+    fingerprint = hashlib.sha256(api_key.encode()).hexdigest()
+    with _limiters_lock:
+        limiter = _limiters.get((base_url, fingerprint))
+        if limiter is None:
+            limiter = _limiters[(base_url, fingerprint)] = RateLimiter(requests_per_minute)
+    if requests_per_minute is not None:
+        limiter.set_requests_per_minute(requests_per_minute)
+    return limiter
+
+
+def requests_per_minute_setting(value: Any) -> int | None:
+    """A ``requestsPerMinute`` setting as a whole number >= 1, or None when unset; a clear error otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(
+            f"pushsmm requestsPerMinute must be a whole number of at least 1 (pushsmm allows 60), got {value!r}"
+        )
+    return number
+
+
+class PacedAdapter(HTTPAdapter):
+    """An ``HTTPAdapter`` that waits on a :class:`RateLimiter` before each request and logs one line after it."""
+
+    def __init__(self, limiter: RateLimiter | None, max_retries: Retry) -> None:
+        super().__init__(max_retries=max_retries)
+        self.limiter = limiter
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        """Send one request, paced; log method, path, status, latency, retries and rate-limit remaining."""
+        ticket = self.limiter.acquire() if self.limiter is not None else 0
+        start = time.perf_counter()
+        try:
+            response = super().send(request, *args, **kwargs)
+        except Exception as exc:
+            _log_request(request, f"failed ({type(exc).__name__})", time.perf_counter() - start, None, None)
+            raise
+        if self.limiter is not None:
+            self.limiter.observe(ticket, response.headers)
+        retries = getattr(response.raw, "retries", None)
+        _log_request(request, str(response.status_code), time.perf_counter() - start,
+                     len(retries.history) if retries is not None else 0,
+                     response.headers.get("X-RateLimit-Remaining"))
+        return response
+
+
+def _log_request(request: requests.PreparedRequest, status: str, seconds: float, retries: int | None,
+                 remaining: str | None) -> None:
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    # Only the path and query: the key travels in a header, which is never logged; bodies never are.
+    parts = urlsplit(request.url or "")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    logger.debug("%s %s -> %s in %.0f ms, retries %s, rate-limit remaining %s", request.method, path, status,
+                 seconds * 1000, "?" if retries is None else retries, remaining if remaining is not None else "-")
+
+
+def environment_proxies(base_url: str) -> dict[str, str]:
+    """The proxies the environment sets for ``base_url`` (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY), read now."""
+    return dict(get_environ_proxies(base_url))
+
+
+def new_session(base_url: str, retry: Retry, limiter: RateLimiter | None) -> requests.Session:
+    """A session for ``base_url`` whose proxy and CA settings are read from the environment once, here."""
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies.update(environment_proxies(base_url))
+    ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if ca_bundle:
+        session.verify = ca_bundle
+    adapter = PacedAdapter(limiter, retry)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+_handler: logging.Handler | None = None
+
+
+def configure_logging(env: Mapping[str, str] | None = None) -> None:
+    """Send this package's log to stderr: rate-limit waits always, every request with ``PUSHSMM_LOG=debug``.
+
+    Meant for the process that runs the provider: the Pulumi engine shows each
+    line a dynamic provider writes to stderr in its output. Safe to call more
+    than once. An unknown ``PUSHSMM_LOG`` value is refused, naming the allowed ones.
+    """
+    global _handler
+    value = (env if env is not None else os.environ).get(LOG_ENV, "").strip().lower()
+    levels = {"": logging.WARNING, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+    if value not in levels:
+        raise ValueError(f"{LOG_ENV} must be one of debug, info, warning (or unset), got {value!r}")
+    package_logger = logging.getLogger("pulumi_pushsmm")
+    package_logger.setLevel(levels[value])
+    if _handler is None:
+        _handler = logging.StreamHandler(sys.stderr)
+        _handler.setFormatter(logging.Formatter("pushsmm %(levelname)s: %(message)s"))
+        package_logger.addHandler(_handler)

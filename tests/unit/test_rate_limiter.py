@@ -1,0 +1,203 @@
+"""The rate limiter's rules, on an injected clock: nothing here sleeps for real."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from pulumi_pushsmm.transport import NOTICE_SECONDS, RateLimiter, limiter_for, requests_per_minute_setting
+
+START = 1_800_000_000.0  # a Unix time, as pushsmm's X-RateLimit-Reset is one
+
+
+class FakeTime:
+    """A clock that only moves when someone sleeps on it."""
+
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def limiter(fake: FakeTime, rpm: int | None = None, notices: list[tuple[float, str]] | None = None) -> RateLimiter:
+    return RateLimiter(rpm, clock=fake.clock, sleep=fake.sleep,
+                       notify=lambda s, why: notices.append((s, why)) if notices is not None else None)
+
+
+def headers(remaining: int, reset: float, limit: int = 60) -> dict[str, str]:
+    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(reset)}
+
+
+def test_no_headers_and_no_budget_never_waits() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    for _ in range(500):
+        lim.observe(lim.acquire(), {})
+    assert fake.sleeps == [] and lim.remaining() is None
+
+
+def test_waits_for_the_reset_when_the_server_window_is_used_up() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    reset = START + 40
+    for remaining in (2, 1, 0):
+        lim.observe(lim.acquire(), headers(remaining, reset))
+    assert fake.sleeps == []
+    lim.acquire()  # the fourth request must wait for the new window
+    assert fake.sleeps == [pytest.approx(40.1)]
+    assert fake.now >= reset
+
+
+def test_counts_requests_sent_since_the_last_report() -> None:
+    """Four requests in flight after a report of 3 remaining: the fourth waits, with no answer in between."""
+    fake = FakeTime()
+    lim = limiter(fake)
+    first = lim.acquire()
+    lim.observe(first, headers(3, START + 10))
+    for _ in range(3):
+        lim.acquire()
+    assert fake.sleeps == []
+    lim.acquire()
+    assert fake.sleeps == [pytest.approx(10.1)]
+
+
+def test_a_late_answer_from_an_earlier_request_does_not_raise_the_count() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    a, b = lim.acquire(), lim.acquire()
+    lim.observe(b, headers(0, START + 5))
+    lim.observe(a, headers(1, START + 5))  # sent first, answered last: stale
+    assert lim.remaining() == 0
+    lim.acquire()
+    assert fake.sleeps == [pytest.approx(5.1)]
+
+
+def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    lim.observe(lim.acquire(), headers(0, START + 1))
+    lim.acquire()  # waits about 1 s
+    assert lim.remaining() == 59  # the limit, minus the request just sent
+    for _ in range(59):
+        lim.acquire()
+    assert len(fake.sleeps) == 1
+
+
+def test_a_relative_reset_is_read_as_seconds_and_a_far_one_is_capped_at_a_window() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    lim.observe(lim.acquire(), headers(0, 7))
+    lim.acquire()
+    lim.observe(lim.acquire(), headers(0, START + 10_000))
+    lim.acquire()
+    assert fake.sleeps == [pytest.approx(7.1), pytest.approx(60.1)]
+
+
+def test_requests_per_minute_is_a_sliding_window() -> None:
+    fake = FakeTime()
+    lim = limiter(fake, rpm=3)
+    for _ in range(3):
+        lim.acquire()
+        fake.now += 10
+    lim.acquire()  # the first went out at START; the fourth may go at START + 60
+    assert fake.now == pytest.approx(START + 60)
+    assert fake.sleeps == [pytest.approx(30)]
+
+
+def test_the_stricter_of_the_two_budgets_wins() -> None:
+    fake = FakeTime()
+    lim = limiter(fake, rpm=100)
+    lim.observe(lim.acquire(), headers(0, START + 20))
+    lim.acquire()
+    assert fake.sleeps == [pytest.approx(20.1)]
+    fake2 = FakeTime()
+    strict = limiter(fake2, rpm=1)
+    strict.observe(strict.acquire(), headers(50, START + 20))
+    strict.acquire()
+    assert fake2.sleeps == [pytest.approx(60)]
+
+
+def test_long_waits_are_announced_once_short_ones_never() -> None:
+    fake = FakeTime()
+    notices: list[tuple[float, str]] = []
+    lim = limiter(fake, notices=notices)
+    lim.observe(lim.acquire(), headers(0, START + NOTICE_SECONDS / 2))
+    lim.acquire()
+    assert notices == []
+    lim.observe(lim.acquire(), headers(0, fake.now + 30))
+    lim.acquire()
+    assert len(notices) == 1 and notices[0][0] == pytest.approx(30.1)
+    assert notices[0][1] == "the server's limit"
+
+
+def test_the_default_notice_is_a_warning_on_the_package_logger(caplog: pytest.LogCaptureFixture) -> None:
+    fake = FakeTime()
+    lim = RateLimiter(clock=fake.clock, sleep=fake.sleep)
+    lim.observe(lim.acquire(), headers(0, START + 42))
+    with caplog.at_level(logging.WARNING, logger="pulumi_pushsmm"):
+        lim.acquire()
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert "waiting 42 s" in caplog.records[0].getMessage()
+
+
+def test_many_threads_never_send_more_than_the_window_allows() -> None:
+    """16 threads, 200 requests, a server that answers with its count: no request is sent over the limit."""
+    fake_lock = threading.Lock()
+    fake = FakeTime()
+
+    def sleep(seconds: float) -> None:
+        with fake_lock:
+            fake.now = max(fake.now, fake.clock() + seconds)
+
+    lim = RateLimiter(clock=fake.clock, sleep=sleep)
+    server_lock = threading.Lock()
+    window = {"start": START, "used": 0, "over": 0}
+
+    def serve(ticket: int) -> None:
+        with server_lock:
+            now = fake.clock()
+            if now >= window["start"] + 60:
+                window["start"], window["used"] = now, 0
+            window["used"] += 1
+            if window["used"] > 60:
+                window["over"] += 1
+            answer = headers(max(60 - int(window["used"]), 0), window["start"] + 60)
+        lim.observe(ticket, answer)
+
+    def worker() -> None:
+        for _ in range(200 // 16 + 1):
+            serve(lim.acquire())
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert window["over"] == 0
+
+
+def test_limiter_for_shares_one_limiter_per_key_and_url() -> None:
+    a = limiter_for("http://127.0.0.1:1/api", "key-one")
+    assert limiter_for("http://127.0.0.1:1/api", "key-one") is a
+    assert limiter_for("http://127.0.0.1:1/api", "key-two") is not a
+    assert limiter_for("http://127.0.0.1:2/api", "key-one") is not a
+    assert limiter_for("http://127.0.0.1:1/api", "key-one", 30).requests_per_minute == 30
+
+
+@pytest.mark.parametrize("value,expected", [(None, None), ("", None), ("30", 30), (45, 45), (" 7 ", 7)])
+def test_requests_per_minute_setting(value: object, expected: int | None) -> None:
+    assert requests_per_minute_setting(value) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "fast", "1.5"])
+def test_a_bad_requests_per_minute_names_the_setting(value: str) -> None:
+    with pytest.raises(ValueError, match="requestsPerMinute must be a whole number of at least 1"):
+        requests_per_minute_setting(value)
