@@ -284,6 +284,16 @@ class PushsmmClient:
         path = f"/flows/{flow_id}"
         return _data(self._request("POST", path, form=form, files=files), "POST", path)
 
+    def download(self, url: str) -> bytes:
+        """The bytes at a public URL, such as a flow's ``image_url``; sent without the API key."""
+        try:
+            response = self._reads.get(url, timeout=self._timeout, allow_redirects=True)
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            raise PushsmmConnectionError("GET", url, type(exc).__name__) from exc
+        if response.status_code >= 400:
+            raise PushsmmApiError("GET", url, response.status_code, response.reason or "error")
+        return response.content
+
     def delete_flow(self, flow_id: int | str) -> None:
         """Delete a flow; raises PushsmmNotFoundError when it does not exist."""
         self._request("DELETE", f"/flows/{flow_id}")

@@ -14,6 +14,7 @@ secret, is tiny, and is the same bytes for every Flow of a program.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import threading
 from collections.abc import Mapping
@@ -321,6 +322,8 @@ class FlowProvider(ResourceProvider):
         stored, _ = schema.read_back(current)
         names = [f.name for f in schema.INPUT_FIELDS if f.name in stored and stored[f.name] != props.get(f.name)]
         form = schema.encode_form(props, names, create=False)
+        if files and self._same_image(current, props):
+            files = None  # the flow already shows these very bytes: uploading them again would change its image_url
         flow = current
         if form or files:
             flow = self._whole_flow(client.update_flow(flow_id, form, files))
@@ -331,6 +334,13 @@ class FlowProvider(ResourceProvider):
             raise FlowError(f"pushsmm stored different values than requested for adopted flow {flow_id}: "
                             + "; ".join(problems))
         return CreateResult(str(flow_id), outs)
+
+    def _same_image(self, flow: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+        """Whether the flow's current image has exactly the bytes of the local image file."""
+        url, wanted = flow.get("image_url"), props.get(schema.IMAGE_HASH_KEY)
+        if not url or not wanted:
+            return False
+        return hashlib.sha256(self.context.client.download(str(url))).hexdigest() == str(wanted)
 
     def _committed_flow(self, props: Mapping[str, Any], failure: PushsmmError) -> dict[str, Any]:
         """The flow a failed create stored anyway, when exactly one flow of the website matches it."""

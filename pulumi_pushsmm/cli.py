@@ -1,0 +1,71 @@
+"""``pushsmm-pulumi``: the project's command line, one subcommand per job.
+
+``pushsmm-pulumi import --website-id N | --all [--out DIR]`` writes a Pulumi project that adopts
+the account's existing flows (see :mod:`pulumi_pushsmm.adopt`).
+
+The API key is read from an environment variable (``PUSHSMM_API_KEY``, or the one ``--api-key-env``
+names), never from the command line, where it would show in the shell history and process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import PushsmmError
+from .names import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .adopt import describe, import_account
+
+    api_key = os.environ.get(args.api_key_env)
+    if not api_key:
+        raise PushsmmError(f"the pushsmm API key is not set: export it as {args.api_key_env}")
+    base_url = args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    out = Path(args.out)
+    imported = import_account(base_url, api_key, out, website_ids=None if args.all else args.website_id,
+                              project_name=args.project_name)
+    print(describe(imported, out))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``pushsmm-pulumi`` argument parser, with its subcommands."""
+    top = argparse.ArgumentParser(prog="pushsmm-pulumi", description="Tools for pushsmm flows managed by Pulumi.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser(
+        "import", help="write a Pulumi project that adopts an account's existing flows",
+        description="List the account's existing flows and write a ready Pulumi project declaring each one with "
+                    "its current values and adopt_id (images downloaded beside it). Its first `pulumi up` "
+                    "creates nothing and changes nothing.")
+    which = imp.add_mutually_exclusive_group(required=True)
+    which.add_argument("--website-id", type=int, action="append", metavar="N",
+                       help="import this website's flows (repeat for several)")
+    which.add_argument("--all", action="store_true", help="import every flow of the account")
+    imp.add_argument("--out", default="pushsmm-adopted", help="new directory for the project (default: %(default)s)")
+    imp.add_argument("--project-name", default="pushsmm-adopted", help="Pulumi project name (default: %(default)s)")
+    imp.add_argument("--base-url", help=f"API base URL (default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL})")
+    imp.add_argument("--api-key-env", default=API_KEY_ENV, metavar="VAR",
+                     help="environment variable holding the account's API key (default: %(default)s)")
+    imp.set_defaults(run=_import)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand; an expected failure prints one line, not a traceback."""
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except PushsmmError as exc:
+        print(f"pushsmm-pulumi {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
