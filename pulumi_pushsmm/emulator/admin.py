@@ -10,6 +10,7 @@ from .backend import EmulatorBackend
 from .exceptions import InvalidAdminRequest
 from .faults import FaultRule
 from .records import CONFIG_FIELDS, ConfigChanges
+from .subscribers import MAX_SUBSCRIBERS
 
 
 def _body() -> dict[str, Any]:
@@ -126,6 +127,16 @@ def delete_flow(backend: EmulatorBackend, flow_id: int) -> flask.Response:
     """DELETE /_emulator/flows/{id}: delete a flow behind the provider's back."""
     backend.delete_flow_raw(flow_id)
     return _json({"deleted": flow_id})
+
+
+def add_subscribers(backend: EmulatorBackend, website_id: int) -> flask.Response:
+    """POST /_emulator/websites/{id}/subscribers: new subscribers join; the website's flows send to them."""
+    body = _body()
+    count = _field(body, "count", int, required=True)
+    if not 0 <= count <= MAX_SUBSCRIBERS:
+        raise InvalidAdminRequest(f"Field 'count' must be from 0 to {MAX_SUBSCRIBERS}.")
+    seed = _field(body, "seed", int)
+    return _json(backend.add_subscribers(website_id, count=count, seed=0 if seed is None else seed).to_dict())
 
 
 def request_log(backend: EmulatorBackend) -> flask.Response:

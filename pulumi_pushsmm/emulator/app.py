@@ -32,6 +32,7 @@ from .exceptions import (
 )
 from .records import RateState
 from .responses import ApiCall
+from .ui import ui_blueprint
 from .urls import ADMIN_URLS, API_URLS, PUBLIC_URLS, Handler
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ def create_flask_app(backend: EmulatorBackend) -> flask.Flask:
         )
     for method, path, handler in (*PUBLIC_URLS, *ADMIN_URLS):
         app.add_url_rule(path, endpoint=f"{method} {path}", view_func=_plain_view(backend, handler), methods=[method])
+    app.register_blueprint(ui_blueprint(backend))
 
     @app.before_request
     def api_switched_off() -> Response | None:

@@ -42,6 +42,7 @@ from .records import (
     Website,
 )
 from .storage import Owned, Store
+from .subscribers import FlowAudience, Simulation, simulate
 
 RATE_LIMIT_WINDOW_SECONDS: Final = 60
 REQUEST_LOG_SIZE: Final = 10_000  # the request log keeps the most recent entries only
@@ -448,6 +449,38 @@ class EmulatorBackend:
     def delete_flow_raw(self, flow_id: int) -> None:
         """Delete a flow whoever owns it."""
         self.delete_flow(user_id=None, flow_id=flow_id)
+
+    def add_subscribers(self, website_id: int, *, count: int, seed: int) -> Simulation:
+        """Simulate ``count`` new subscribers of a website (see ``subscribers``) and add what its flows sent."""
+        with self._store.writing():
+            website = self._store.one(Website, website_id)
+            segments = [s for s in self._store.all_of(Segment, website.user_id) if s.website_id == website_id]
+            flows = [f for f in self._store.all_of(Flow, website.user_id) if f.website_id == website_id]
+            result = simulate(
+                website_id=website_id,
+                count=count,
+                seed=seed,
+                segment_ids=[segment.id for segment in segments],
+                flows=[
+                    FlowAudience(f.id, f.segment, bool(f.is_enabled), f.settings, bool(f.image)) for f in flows
+                ],
+            )
+            for segment in segments:
+                joined = result.joined[segment.id]
+                self._store.update(Segment, segment.id, {"total_subscribers": segment.total_subscribers + joined})
+            now = self._now()
+            sent_by = {sends.flow_id: sends for sends in result.sends}
+            for flow in flows:
+                sends = sent_by[flow.id]
+                if sends.sent:
+                    self._store.update(Flow, flow.id, {
+                        "total_sent_push_notifications": flow.total_sent_push_notifications + sends.sent,
+                        "total_displayed_push_notifications": flow.total_displayed_push_notifications + sends.displayed,
+                        "total_clicked_push_notifications": flow.total_clicked_push_notifications + sends.clicked,
+                        "total_closed_push_notifications": flow.total_closed_push_notifications + sends.closed,
+                        "last_sent_datetime": now,
+                    })
+            return result
 
     # --- request log ------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ ADMIN_URLS: Final[tuple[tuple[str, str, Handler], ...]] = (
     ("GET", "/_emulator/accounts/<int:user_id>/flows", admin.account_flows),
     ("POST", "/_emulator/websites", admin.create_website),
     ("POST", "/_emulator/segments", admin.create_segment),
+    ("POST", "/_emulator/websites/<int:website_id>/subscribers", admin.add_subscribers),
     ("GET", "/_emulator/flows/<int:flow_id>", admin.get_flow),
     ("PATCH", "/_emulator/flows/<int:flow_id>", admin.drift_flow),
     ("DELETE", "/_emulator/flows/<int:flow_id>", admin.delete_flow),
