@@ -35,9 +35,9 @@ test: venv tools lint
 test-fast: venv
 	$(VENV_BIN)/python -m pytest -m "not engine"
 
-## demo: deploy the welcome series to the local emulator and show what it holds
+## demo: deploy the welcome series to the local emulator and show what it holds (KEEP=1: leave it running)
 demo: venv tools
-	$(WITH_TOOLS) $(VENV_BIN)/python scripts/demo.py
+	$(WITH_TOOLS) PUSHSMM_DEMO_KEEP=$(KEEP) $(VENV_BIN)/python scripts/demo.py
 
 clean:
 	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache

@@ -3,8 +3,11 @@
 Starts the emulator with a database under .demo/ (git-ignored), uses a local
 state backend there with a fixed demo passphrase, sets pushsmm:baseUrl and
 pushsmm:apiKey (as a secret), runs `pulumi up --yes` on the repository's
-project, then shows the stack outputs and the flows as the emulator holds them.
-A second run finds nothing to change.
+project, lets 50 simulated subscribers join the website (the emulator's admin
+call), runs `pulumi refresh --run-program` so the flows' counters reach the stack
+outputs, then shows the outputs, the flows as the emulator holds them, and the
+address of the emulator's HTML view. A second run finds nothing to change.
+With PUSHSMM_DEMO_KEEP=1 (`make demo KEEP=1`) the emulator keeps running until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ DEMO_DIR = Path(os.environ.get("PUSHSMM_DEMO_DIR", ROOT / ".demo"))
 STACK = os.environ.get("PUSHSMM_DEMO_STACK", "demo")
 DEMO_API_KEY = "demo-key-not-secret"  # the emulator's account for the demo; never a real key
 PASSPHRASE = "pulumi-pushsmm-demo"
+SUBSCRIBERS = {"count": 50, "seed": 1}  # seeded: every run adds the same plausible numbers
+KEEP = os.environ.get("PUSHSMM_DEMO_KEEP", "").lower() in ("1", "true", "yes")
 
 
 def start_emulator() -> tuple[subprocess.Popen[str], dict[str, Any]]:
@@ -66,15 +71,37 @@ def flows_table(base_url: str) -> str:
     response = requests.get(f"{base_url}/flows", params={"results_per_page": 1000},
                             headers={"Authorization": f"Bearer {DEMO_API_KEY}"}, timeout=10)
     response.raise_for_status()
-    rows = [("id", "website", "name", "title", "wait", "ttl", "enabled", "image")]
+    rows = [("id", "website", "name", "title", "wait", "ttl", "enabled", "image", "sent", "displayed", "clicked",
+             "closed")]
     for flow in response.json()["data"]:
         rows.append((str(flow["id"]), str(flow["website_id"]), flow["name"], flow["title"],
                      f"{flow['wait_time']} {flow['wait_time_type']}", str(flow["settings"]["ttl"]),
-                     "yes" if flow["is_enabled"] else "no", "yes" if flow.get("image_url") else "no"))
+                     "yes" if flow["is_enabled"] else "no", "yes" if flow.get("image_url") else "no",
+                     *(str(flow[f"total_{name}_push_notifications"])
+                       for name in ("sent", "displayed", "clicked", "closed"))))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def add_subscribers(admin_url: str, website_id: int) -> None:
+    """Let simulated subscribers join the website: its flows send to them and their counters move."""
+    response = requests.post(f"{admin_url}/websites/{website_id}/subscribers", json=SUBSCRIBERS, timeout=10)
+    response.raise_for_status()
+    sent = sum(flow["sent"] for flow in response.json()["flows"])
+    print(f"\n$ curl -X POST {admin_url}/websites/{website_id}/subscribers -d '{json.dumps(SUBSCRIBERS)}'\n"
+          f"{SUBSCRIBERS['count']} simulated subscribers joined website {website_id}; its flows sent them "
+          f"{sent} notifications.", flush=True)
+
+
+def wait_for_ctrl_c(emulator: subprocess.Popen[str], page_url: str) -> None:
+    """Keep the emulator serving until the user presses Ctrl-C (or it stops by itself)."""
+    print(f"\nThe emulator keeps running: open {page_url} (press Ctrl-C to stop it).", flush=True)
+    try:
+        emulator.wait()
+    except KeyboardInterrupt:
+        print("\nStopping the emulator.", flush=True)
 
 
 def main() -> None:
@@ -86,7 +113,9 @@ def main() -> None:
     try:
         base_url = ready["base_url"]
         website_host = first_website_host(base_url)
+        page_url = f"{ready['admin_url']}/ui"
         print(f"pushsmm emulator running at {base_url} (database {DEMO_DIR / 'emulator.db'})", flush=True)
+        print(f"Its HTML view (accounts, flows, counters, request log): {page_url}", flush=True)
         env = {
             **os.environ,
             "PULUMI_BACKEND_URL": (DEMO_DIR / "state").as_uri(),
@@ -100,9 +129,16 @@ def main() -> None:
         pulumi("config", "set", "--secret", "pushsmm:apiKey", DEMO_API_KEY, env=env)
         pulumi("config", "set", "websiteHost", website_host, env=env)
         pulumi("up", "--yes", "--skip-preview", env=env)
+        website_id = int(pulumi("stack", "output", "website_id", env=env, capture=True))
+        add_subscribers(ready["admin_url"], website_id)
+        # --run-program re-runs the program, so the exported counters follow the refreshed flows.
+        pulumi("refresh", "--yes", "--skip-preview", "--run-program", env=env)
         print("\nStack outputs:", flush=True)
         pulumi("stack", "output", "--json", env=env)
         print(f"\nFlows the emulator now holds:\n{flows_table(base_url)}", flush=True)
+        print(f"\nSee them in the emulator's HTML view: {page_url}", flush=True)
+        if KEEP:
+            wait_for_ctrl_c(emulator, page_url)
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)

@@ -27,3 +27,14 @@ sequence = onboarding_sequence(website_id, landing_url)
 pulumi.export("website_id", website_id)
 pulumi.export("flow_ids", sequence.ids)
 pulumi.export("titles", {key: flow.title for key, flow in sequence.flows.items()})
+# What each flow has done, as of the last `pulumi refresh --run-program` (or `pulumi up --refresh`).
+pulumi.export("counters", {
+    key: {
+        "sent": flow.total_sent_push_notifications,
+        "displayed": flow.total_displayed_push_notifications,
+        "clicked": flow.total_clicked_push_notifications,
+        "closed": flow.total_closed_push_notifications,
+        "last_sent": flow.last_sent_datetime,
+    }
+    for key, flow in sequence.flows.items()
+})
