@@ -113,6 +113,15 @@ def _all_pages(backend: EmulatorBackend, record: type[Owned], user_id: int) -> I
         page_number += 1
 
 
+_MINUTES: Final = {"minutes": 1, "hours": 60, "days": 1440}
+
+
+def _send_order(view: FlowView) -> tuple[int, int]:
+    """Flows by how long after subscribing they are sent, then by id."""
+    row = view.row
+    return int(row["wait_time"]) * _MINUTES.get(str(row["wait_time_type"]), 1440), int(row["id"])
+
+
 def _refresh_seconds() -> int | None:
     """The ``refresh`` query parameter: None when absent or 0, else whole seconds; a clear 400 otherwise."""
     value = flask.request.args.get("refresh")
@@ -143,6 +152,8 @@ def accounts_view(backend: EmulatorBackend, uploads_base: str) -> list[AccountVi
             view = FlowView(row=row, image_src=f"{uploads_base}/{image}" if image else None, segment_label=label)
             website_view = by_id.get(row["website_id"])
             (website_view.flows if website_view is not None else account.stray_flows).append(view)
+        for website_view in account.websites:
+            website_view.flows.sort(key=_send_order)  # a sequence reads best in the order subscribers get it
         views.append(account)
     return views
 

@@ -147,6 +147,9 @@ def test_demo_runs_twice_and_settles(pulumi_bin_dir: Path, tmp_path: Path) -> No
                                 text=True, timeout=600)
         assert second.returncode == 0, second.stdout + second.stderr
         assert "5 unchanged" in second.stdout
+        # Simulated subscribers reach the stack outputs through the refresh, and the page's address is printed.
+        assert '"sent": 50' in first.stdout and '"sent": 100' in second.stdout
+        assert "/_emulator/ui" in first.stdout
         assert "demo-key" not in first.stdout + first.stderr + second.stdout + second.stderr
     finally:
         (ROOT / f"Pulumi.{env['PUSHSMM_DEMO_STACK']}.yaml").unlink(missing_ok=True)
