@@ -48,6 +48,13 @@ Admin surface (NOT part of the real API; no auth; JSON in and out)::
                                                    "is_enabled"?} -> 201 website object
     POST   /_emulator/segments                     {"user_id", "website_id", "name"?, "type"?,
                                                    "settings"?} -> 201 segment object
+    POST   /_emulator/websites/{id}/subscribers    {"count": 0..10000, "seed"?: 0} simulated subscribers join;
+                                                   matching enabled flows send to them (seeded counters,
+                                                   last_sent_datetime) -> {website_id, count, seed,
+                                                   segments: [{segment_id, joined}], flows: [{flow_id,
+                                                   sent, displayed, clicked, closed}]}
+    GET    /  and  /_emulator/ui                   the HTML view: accounts, websites, segments, flows with
+                                                   counters, recent requests (?refresh=N reloads every N s)
     GET    /_emulator/flows/{id}                   {"data": stored row} (any account)
     PATCH  /_emulator/flows/{id}                   drift: stored fields as given, no cleaning, e.g.
                                                    {"title": "x", "settings": {"ttl": 0, "utm":

@@ -16,11 +16,6 @@ from .records import Flow, ImageUpload, Page, Segment, Website
 T = TypeVar("T")
 UPLOADS_PATH = "uploads/flows"  # where uploaded flow images are served, under the server root
 
-HOME_PAGE = (
-    "<!doctype html><html><head><title>pushsmm emulator</title></head><body>"
-    "<h1>pushsmm emulator</h1><p>The API is currently disabled.</p></body></html>"
-)
-
 
 @dataclass(frozen=True)
 class ApiCall:
@@ -160,11 +155,6 @@ def get_segment(call: ApiCall, segment_id: int) -> flask.Response:
 
 
 # --- public, unauthenticated pages -------------------------------------------------------------------
-
-
-def home(backend: EmulatorBackend) -> flask.Response:
-    """GET /: the HTML page the "API switched off" redirect lands on."""
-    return flask.Response(HOME_PAGE, status=200, mimetype="text/html")
 
 
 def get_upload(backend: EmulatorBackend, name: str) -> flask.Response:

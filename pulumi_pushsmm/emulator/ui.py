@@ -1,7 +1,7 @@
 """The emulator's HTML view: accounts, websites, segments, flows with their counters, and the request log.
 
-An admin page of the local twin (no key, like ``/_emulator``; not part of the
-real API), rendered on the server with Flask's Jinja2 templates: no
+An admin page of the local twin at ``/_emulator/ui`` and ``/`` (no key, like
+``/_emulator``; not part of the real API), rendered on the server with Flask's Jinja2 templates: no
 JavaScript, no CSS framework. ``?refresh=N`` adds a meta refresh every N
 seconds. It only reads the backend's public methods, so it shows exactly what
 the API and the admin surface would answer.
@@ -18,6 +18,7 @@ import flask
 from .backend import EmulatorBackend
 from .exceptions import InvalidAdminRequest
 from .records import Segment, Website
+from .responses import UPLOADS_PATH
 from .storage import Owned
 
 UI_PATH: Final = "/_emulator/ui"
@@ -159,14 +160,17 @@ def accounts_view(backend: EmulatorBackend, uploads_base: str) -> list[AccountVi
 
 
 def ui_blueprint(backend: EmulatorBackend) -> flask.Blueprint:
-    """The blueprint serving the page at ``UI_PATH``."""
+    """The blueprint serving the page at ``UI_PATH`` and at the emulator's root."""
     blueprint = flask.Blueprint("ui", __name__, template_folder="templates")
     blueprint.add_app_template_filter(shown_text, "shown")
 
+    # The emulator's root shows the same page: it is where a person lands first, and where the real
+    # server's "API switched off" redirect goes (the page then says the API is disabled).
+    @blueprint.get("/")
     @blueprint.get(UI_PATH, strict_slashes=False)
     def page() -> flask.Response:
         refresh = _refresh_seconds()
-        uploads_base = f"{flask.request.host_url}uploads/flows"
+        uploads_base = f"{flask.request.host_url}{UPLOADS_PATH}"
         log = backend.request_log()
         html = flask.render_template(
             "emulator_ui.html",

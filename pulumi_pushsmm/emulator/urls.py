@@ -25,9 +25,8 @@ API_URLS: Final[Mapping[str, Mapping[str, Handler]]] = {
     "/api/segments/<int:segment_id>": {"GET": responses.get_segment},
 }
 
-# Unauthenticated pages the emulator serves next to the API.
+# Unauthenticated pages the emulator serves next to the API (the HTML view at / is ui.ui_blueprint).
 PUBLIC_URLS: Final[tuple[tuple[str, str, Handler], ...]] = (
-    ("GET", "/", responses.home),
     ("GET", "/uploads/flows/<name>", responses.get_upload),
 )
 

@@ -61,8 +61,15 @@ def test_the_request_log_shows_method_path_and_status_but_never_a_key(server: Em
     assert KEY_A not in text and KEY_B not in text
 
 
-def test_a_disabled_api_says_so(server: EmulatorServer) -> None:
+def test_the_root_is_the_same_page_and_says_truthfully_whether_the_api_is_on(server: EmulatorServer) -> None:
+    root = f"{server.base_url.removesuffix('/api')}/"
+    created(server, title="Shown at the root")
+    assert "Shown at the root" in requests.get(root, timeout=TIMEOUT).text
+    assert "currently disabled" not in requests.get(root, timeout=TIMEOUT).text
     requests.patch(f"{server.admin_url}/config", json={"api_disabled": True}, timeout=TIMEOUT)
+    landed = get(server, "/flows")  # the real server's redirect lands on the root page
+    assert landed.status_code == 200 and landed.url.startswith(root)
+    assert "The API is currently disabled." in landed.text and "Shown at the root" in landed.text
     assert "The API is currently disabled." in page(server)
 
 
