@@ -5,7 +5,7 @@ VENV_BIN  := $(CURDIR)/$(VENV)/bin
 # The Pulumi tools come first on PATH, then the virtualenv, so `pulumi` and `python3` are the ones set up here.
 WITH_TOOLS = PATH="$$(scripts/bootstrap-pulumi --bin-dir):$(VENV_BIN):$$PATH"
 
-.PHONY: all venv tools test test-fast lint demo docs clean
+.PHONY: all venv tools test test-fast lint demo docs generate clean
 
 all: test
 
@@ -42,6 +42,9 @@ demo: venv tools
 clean:
 	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache
 
-## docs: regenerate README's Flow field reference from the schema table
-docs: venv
+## generate: regenerate what the schema table declares: pulumi_pushsmm/flow.py and README's Flow field reference
+generate: venv
 	$(VENV_BIN)/python scripts/gen_docs.py
+
+## docs: the same as generate
+docs: generate

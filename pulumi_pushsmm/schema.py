@@ -12,31 +12,75 @@ value in words that name the field and what is allowed.
 
 from __future__ import annotations
 
-import hashlib
-import html
 import os
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Final
-from urllib.parse import urlsplit
+
+from .validators import (
+    TYPE_VALIDATORS,
+    CrossFieldRule,
+    Described,
+    HttpUrl,
+    MaxLength,
+    OneOf,
+    RangeByUnit,
+    RequiredWith,
+    UnknownTest,
+    Validator,
+    image_extension,
+    inspect_image,
+    is_boolean,
+    is_integer,
+    is_string,
+    no_html,
+    no_surrounding_whitespace,
+    not_blank,
+    positive,
+    segment_value,
+)
 
 # --- value kinds -------------------------------------------------------------------------------
 
 
 class Kind(Enum):
-    """How a field's value is typed in a Pulumi program and encoded on the wire."""
+    """What a field's value is: its type in a Pulumi program, how it is read back, what it means.
 
-    TEXT = "string"
-    URL = "URL string"
-    INT = "integer"
-    BOOL = "boolean"
-    ENUM = "string"
-    TTL = "integer"
-    SEGMENT = '"all" or an integer segment id'
-    IMAGE = "path to a local image file"
-    COMPUTED = "computed by pushsmm"
+    Every member is distinct (no aliases), so a check such as ``f.kind is Kind.URL``
+    says exactly which fields it means.
+    """
+
+    TEXT = "text"
+    UTM_TAG = "utm_tag"  # text appended to the landing URL as a utm_* parameter
+    URL = "url"
+    ENUM = "enum"  # a string out of OneOf's allowed values
+    INT = "int"
+    BOOL = "bool"
+    SEGMENT = "segment"
+    IMAGE = "image"
+
+    @property
+    def label(self) -> str:
+        """The type as the docs and error messages name it."""
+        return _KIND_LABELS[self]
+
+    @property
+    def is_text(self) -> bool:
+        """The value is a string that pushsmm may HTML-escape (read-back unescapes it)."""
+        return self in (Kind.TEXT, Kind.UTM_TAG, Kind.URL, Kind.ENUM)
+
+
+_KIND_LABELS: Final = {
+    Kind.TEXT: "string",
+    Kind.UTM_TAG: "string",
+    Kind.URL: "URL string",
+    Kind.ENUM: "string",
+    Kind.INT: "integer",
+    Kind.BOOL: "boolean",
+    Kind.SEGMENT: '"all" or an integer segment id',
+    Kind.IMAGE: "path to a local image file",
+}
 
 
 class Encoding(Enum):
@@ -48,11 +92,6 @@ class Encoding(Enum):
     NONE = "not sent"
 
 
-Problem = str | None
-"""What a validator returns: ``None`` when the value is fine, else the reason."""
-
-Validator = Callable[[Any], Problem]
-
 # --- limits taken from the real server ---------------------------------------------------------
 
 TTL_VALUES: Final = (0, 900, 1800, 3600, 10800, 21600, 43200, 86400, 259200, 432000, 604800, 1209600, 2419200)
@@ -60,117 +99,9 @@ WAIT_TIME_TYPES: Final = ("minutes", "hours", "days")
 WAIT_TIME_MAX: Final = {"minutes": 129600, "hours": 2160, "days": 90}
 URGENCIES: Final = ("low", "normal", "high")
 URL_MAX_LENGTH: Final = 512
-IMAGE_EXTENSIONS: Final = ("jpg", "jpeg", "png", "svg", "webp", "gif")
-IMAGE_MAX_BYTES: Final = 2 * 1024 * 1024
 
 # pushsmm stores these quotes HTML-escaped; read-back undoes exactly this.
 _QUOTE_ENTITIES: Final = {"&#39;": "'", "&#039;": "'", "&#34;": '"', "&#034;": '"', "&quot;": '"'}
-# strip_tags() starts a tag at '<' followed by a letter, '/', '!' or '?'.
-_TAG_START: Final = re.compile(r"<[A-Za-z/!?]")
-
-# --- small named validators --------------------------------------------------------------------
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_string(value: Any) -> Problem:
-    """The value must be a string."""
-    return None if isinstance(value, str) else f"must be a string, not {type(value).__name__}"
-
-
-def no_surrounding_whitespace(value: Any) -> Problem:
-    """pushsmm trims text, so leading or trailing whitespace would never settle in a diff."""
-    if isinstance(value, str) and value != value.strip():
-        return "must not start or end with whitespace (pushsmm trims it)"
-    return None
-
-
-def no_html(value: Any) -> Problem:
-    """pushsmm strips HTML tags, so text that looks like a tag is refused."""
-    if isinstance(value, str) and _TAG_START.search(value):
-        return "must not contain HTML tags such as <b> (pushsmm strips them)"
-    return None
-
-
-def stored_length(text: str) -> int:
-    """Length of text as pushsmm stores it: quotes are escaped to 5 characters before the cut."""
-    return len(text) + 4 * (text.count("'") + text.count('"'))
-
-
-def max_length(limit: int) -> Validator:
-    """Text longer than ``limit`` characters as stored would be cut by pushsmm."""
-
-    def validate(value: Any) -> Problem:
-        if not isinstance(value, str):
-            return None
-        length = stored_length(value)
-        if length > limit:
-            quotes = " (each ' or \" counts as 5, as pushsmm stores it escaped)" if length != len(value) else ""
-            return f"must be at most {limit} characters, got {length}{quotes}; pushsmm would cut it"
-        return None
-
-    validate.__name__ = f"max_length_{limit}"
-    return validate
-
-
-def not_blank(value: Any) -> Problem:
-    """A required text field must say something."""
-    if isinstance(value, str) and not value.strip():
-        return "must not be empty"
-    return None
-
-
-def is_integer(value: Any) -> Problem:
-    """The value must be an integer (booleans are not integers here)."""
-    return None if _is_int(value) else f"must be an integer, not {type(value).__name__}"
-
-
-def positive(value: Any) -> Problem:
-    """Ids start at 1."""
-    if _is_int(value) and value < 1:
-        return f"must be a positive integer, got {value}"
-    return None
-
-
-def is_boolean(value: Any) -> Problem:
-    """The value must be true or false."""
-    return None if isinstance(value, bool) else f"must be a boolean, not {type(value).__name__}"
-
-
-def one_of(allowed: tuple[Any, ...]) -> Validator:
-    """The value must be one of ``allowed``; anything else pushsmm silently replaces."""
-    shown = ", ".join(str(a) for a in allowed)
-
-    def validate(value: Any) -> Problem:
-        if value not in allowed or isinstance(value, bool):
-            return f"must be one of {shown}; got {value!r}"
-        return None
-
-    validate.__name__ = "one_of"
-    return validate
-
-
-def http_url(value: Any) -> Problem:
-    """An empty string (no URL) or an absolute http(s) URL of at most 512 characters."""
-    if not isinstance(value, str) or value == "":
-        return None
-    if len(value) > URL_MAX_LENGTH:
-        return f"must be at most {URL_MAX_LENGTH} characters, got {len(value)} (pushsmm would cut it)"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"must be an http:// or https:// URL, got {value!r}"
-    if any(ch.isspace() for ch in value):
-        return "must not contain whitespace"
-    return None
-
-
-def segment_value(value: Any) -> Problem:
-    """A segment is the word "all" or an integer segment id."""
-    if value == "all" or (_is_int(value) and value >= 1):
-        return None
-    return f'must be "all" or a positive integer segment id, got {value!r}'
 
 
 # --- the field record ----------------------------------------------------------------------------
@@ -184,15 +115,17 @@ class Field:
 
     - ``required``: the program must set it; check fails without it.
     - ``computed``: set by pushsmm only; it is an output and never an input.
+    - ``nullable``: an output that pushsmm may leave null.
     - ``default``: what pushsmm stores when the field is left out. check fills it
       in, so a read-back of the default never shows up as a diff.
-    - ``kind``: the value's type in a Pulumi program.
-    - ``validators``: small named checks, each returning a reason or None.
-    - ``allowed``: the allowed values, for docs and error messages.
-    - ``max_length``: the server's length limit, for docs and validation.
+    - ``kind``: what the value is (see :class:`Kind`).
+    - ``validators``: small named checks of the value, each returning a reason or None.
+      The allowed values and length limit are read from them (:attr:`allowed`,
+      :attr:`max_length`, :attr:`limits`), never written again beside them.
+    - ``rules``: cross-field rules reported on this field (it also needs another field).
     - ``encoding``: how it is sent in the multipart request.
     - ``read_path``: where the value sits in the API's flow object.
-    - ``doc``: one line for the docs.
+    - ``doc``: one line for the docs and for editors.
     """
 
     name: str
@@ -200,10 +133,10 @@ class Field:
     doc: str
     required: bool = False
     computed: bool = False
+    nullable: bool = False
     default: Any = None
     validators: tuple[Validator, ...] = ()
-    allowed: tuple[Any, ...] = ()
-    max_length: int | None = None
+    rules: tuple[CrossFieldRule, ...] = ()
     encoding: Encoding = Encoding.FORM
     read_path: tuple[str, ...] = ()
 
@@ -217,6 +150,28 @@ class Field:
         """The field can be set by the program."""
         return not self.computed
 
+    @property
+    def allowed(self) -> tuple[Any, ...]:
+        """The allowed values, from the field's :class:`OneOf` validator; empty when any value of the type goes."""
+        for validator in self.validators:
+            if isinstance(validator, OneOf):
+                return validator.allowed
+        return ()
+
+    @property
+    def max_length(self) -> int | None:
+        """The server's length limit, from the field's length validator."""
+        for validator in self.validators:
+            if isinstance(validator, MaxLength | HttpUrl):
+                return validator.limit
+        return None
+
+    @property
+    def limits(self) -> str:
+        """What the validators and rules allow, in words, for docs: ``at most 64 characters``."""
+        checks: tuple[object, ...] = (*self.validators, *self.rules)
+        return "; ".join(c.describe() for c in checks if isinstance(c, Described))
+
     def validate(self, value: Any) -> list[str]:
         """Every reason the value is not acceptable, in the validators' order.
 
@@ -228,13 +183,13 @@ class Field:
             reason = validator(value)
             if reason:
                 reasons.append(reason)
-                if validator in _TYPE_VALIDATORS:
+                if validator in TYPE_VALIDATORS:
                     break
         return reasons
 
     def coerce(self, value: Any) -> Any:
         """Undo the wire's typing: Pulumi sends every number as a float, so 3.0 means 3 here."""
-        if self.kind in (Kind.INT, Kind.TTL, Kind.SEGMENT) and isinstance(value, float) and value.is_integer():
+        if self.kind in (Kind.INT, Kind.SEGMENT) and isinstance(value, float) and value.is_integer():
             return int(value)
         return value
 
@@ -250,20 +205,17 @@ class Field:
             if isinstance(raw, str):
                 return raw.strip().lower() in ("1", "true")
             return bool(raw)
-        if self.kind in (Kind.INT, Kind.TTL):
+        if self.kind is Kind.INT:
             return int(raw) if raw is not None and raw != "" else self.default
         if self.kind is Kind.SEGMENT:
             if raw is None or raw == "" or raw == "all":
                 return "all"
             return int(raw)
-        if self.kind in (Kind.TEXT, Kind.URL, Kind.ENUM):
+        if self.kind.is_text:
             if raw is None:
                 return self.default if self.default is not None else ""
             return unescape_quotes(str(raw))
         return raw
-
-
-_TYPE_VALIDATORS: Final = (is_string, is_integer, is_boolean)
 
 
 def unescape_quotes(text: str) -> str:
@@ -273,37 +225,40 @@ def unescape_quotes(text: str) -> str:
     return text
 
 
-def _text(name: str, limit: int, doc: str, *, required: bool = False, read_path: tuple[str, ...] = ()) -> Field:
-    validators: tuple[Validator, ...] = (is_string, no_surrounding_whitespace, no_html, max_length(limit))
+def _text(
+    name: str,
+    limit: int,
+    doc: str,
+    *,
+    kind: Kind = Kind.TEXT,
+    required: bool = False,
+    read_path: tuple[str, ...] = (),
+    rules: tuple[CrossFieldRule, ...] = (),
+) -> Field:
+    validators: tuple[Validator, ...] = (is_string, no_surrounding_whitespace, no_html, MaxLength(limit))
     if required:
         validators = (*validators, not_blank)
-    return Field(
-        name=name,
-        kind=Kind.TEXT,
-        doc=doc,
-        required=required,
-        default=None if required else "",
-        validators=validators,
-        max_length=limit,
-        read_path=read_path or (name,),
-    )
+    return Field(name=name, kind=kind, doc=doc, required=required, default=None if required else "",
+                 validators=validators, rules=rules, read_path=read_path or (name,))
 
 
-def _url(name: str, doc: str, read_path: tuple[str, ...] = ()) -> Field:
-    return Field(
-        name=name,
-        kind=Kind.URL,
-        doc=doc,
-        default="",
-        validators=(is_string, http_url),
-        max_length=URL_MAX_LENGTH,
-        read_path=read_path or (name,),
-    )
+def _url(name: str, doc: str, read_path: tuple[str, ...] = (), rules: tuple[CrossFieldRule, ...] = ()) -> Field:
+    return Field(name=name, kind=Kind.URL, doc=doc, default="", validators=(is_string, HttpUrl(URL_MAX_LENGTH)),
+                 rules=rules, read_path=read_path or (name,))
 
 
-def _computed(name: str, doc: str) -> Field:
-    return Field(name=name, kind=Kind.COMPUTED, doc=doc, computed=True, encoding=Encoding.NONE, read_path=(name,))
+def _choice(name: str, doc: str, allowed: tuple[Any, ...], **flags: Any) -> Field:
+    kind, type_check = (Kind.INT, is_integer) if all(type(a) is int for a in allowed) else (Kind.ENUM, is_string)
+    return Field(name, kind, doc, validators=(type_check, OneOf(allowed)), **flags)
 
+
+def _computed(name: str, kind: Kind, doc: str, *, nullable: bool = False) -> Field:
+    return Field(name=name, kind=kind, doc=doc, computed=True, nullable=nullable, encoding=Encoding.NONE,
+                 read_path=(name,))
+
+
+_LABEL = "a button needs a label"
+_TARGET = "a button needs somewhere to go"
 
 # --- the table -----------------------------------------------------------------------------------
 
@@ -317,38 +272,44 @@ FLOW_FIELDS: Final[tuple[Field, ...]] = (
     Field("image", Kind.IMAGE, "Path to a local jpg, jpeg, png, svg, webp or gif file (at most 2 MB), uploaded.",
           default="", validators=(is_string,), encoding=Encoding.FILE),
     Field("wait_time", Kind.INT, "How long after subscribing the flow is sent, in wait_time_type units.",
-          required=True, validators=(is_integer,), read_path=("wait_time",)),
-    Field("wait_time_type", Kind.ENUM, "Unit of wait_time.", required=True,
-          validators=(is_string, one_of(WAIT_TIME_TYPES)), allowed=WAIT_TIME_TYPES, read_path=("wait_time_type",)),
-    _text("button_title_1", 16, "Title of the first button.", read_path=("settings", "button_title_1")),
-    _url("button_url_1", "URL of the first button.", read_path=("settings", "button_url_1")),
-    _text("button_title_2", 16, "Title of the second button.", read_path=("settings", "button_title_2")),
-    _url("button_url_2", "URL of the second button.", read_path=("settings", "button_url_2")),
+          required=True, validators=(is_integer,), rules=(RangeByUnit("wait_time_type", WAIT_TIME_MAX),),
+          read_path=("wait_time",)),
+    _choice("wait_time_type", "Unit of wait_time.", WAIT_TIME_TYPES, required=True, read_path=("wait_time_type",)),
+    _text("button_title_1", 16, "Title of the first button.", read_path=("settings", "button_title_1"),
+          rules=(RequiredWith("button_url_1", _LABEL),)),
+    _url("button_url_1", "URL of the first button.", read_path=("settings", "button_url_1"),
+         rules=(RequiredWith("button_title_1", _TARGET),)),
+    _text("button_title_2", 16, "Title of the second button.", read_path=("settings", "button_title_2"),
+          rules=(RequiredWith("button_url_2", _LABEL),)),
+    _url("button_url_2", "URL of the second button.", read_path=("settings", "button_url_2"),
+         rules=(RequiredWith("button_title_2", _TARGET),)),
     Field("is_silent", Kind.BOOL, "Send without sound or vibration.", default=False, validators=(is_boolean,),
           encoding=Encoding.FORM_OMIT_FALSE_ON_CREATE, read_path=("settings", "is_silent")),
     Field("is_auto_hide", Kind.BOOL, "Hide the notification automatically.", default=False,
           validators=(is_boolean,), encoding=Encoding.FORM_OMIT_FALSE_ON_CREATE,
           read_path=("settings", "is_auto_hide")),
-    Field("ttl", Kind.TTL, "Seconds the push service keeps trying to deliver the notification.", default=2419200,
-          validators=(is_integer, one_of(TTL_VALUES)), allowed=TTL_VALUES, read_path=("settings", "ttl")),
-    Field("urgency", Kind.ENUM, "Delivery urgency.", default="normal", validators=(is_string, one_of(URGENCIES)),
-          allowed=URGENCIES, read_path=("settings", "urgency")),
-    _text("utm_source", 128, "utm_source added to the landing URL.", read_path=("settings", "utm", "source")),
-    _text("utm_medium", 128, "utm_medium added to the landing URL.", read_path=("settings", "utm", "medium")),
-    _text("utm_campaign", 128, "utm_campaign added to the landing URL.", read_path=("settings", "utm", "campaign")),
+    _choice("ttl", "Seconds the push service keeps trying to deliver the notification.", TTL_VALUES,
+            default=2419200, read_path=("settings", "ttl")),
+    _choice("urgency", "Delivery urgency.", URGENCIES, default="normal", read_path=("settings", "urgency")),
+    _text("utm_source", 128, "utm_source added to the landing URL.", kind=Kind.UTM_TAG,
+          read_path=("settings", "utm", "source")),
+    _text("utm_medium", 128, "utm_medium added to the landing URL.", kind=Kind.UTM_TAG,
+          read_path=("settings", "utm", "medium")),
+    _text("utm_campaign", 128, "utm_campaign added to the landing URL.", kind=Kind.UTM_TAG,
+          read_path=("settings", "utm", "campaign")),
     Field("segment", Kind.SEGMENT, 'Subscribers the flow goes to: "all" or a segment id of the website.',
           default="all", validators=(segment_value,), read_path=("segment",)),
     Field("is_enabled", Kind.BOOL, "Whether the flow is sent.", default=True, validators=(is_boolean,),
           read_path=("is_enabled",)),
-    _computed("user_id", "Id of the pushsmm account that owns the flow."),
-    _computed("image_url", "URL of the uploaded image, or null."),
-    _computed("total_sent_push_notifications", "Notifications sent by this flow."),
-    _computed("total_displayed_push_notifications", "Notifications displayed."),
-    _computed("total_clicked_push_notifications", "Notifications clicked."),
-    _computed("total_closed_push_notifications", "Notifications closed."),
-    _computed("last_sent_datetime", "When the flow last sent a notification."),
-    _computed("last_datetime", "When the flow was last changed."),
-    _computed("datetime", "When the flow was created."),
+    _computed("user_id", Kind.INT, "Id of the pushsmm account that owns the flow."),
+    _computed("image_url", Kind.URL, "URL of the uploaded image, or null.", nullable=True),
+    _computed("total_sent_push_notifications", Kind.INT, "Notifications sent by this flow."),
+    _computed("total_displayed_push_notifications", Kind.INT, "Notifications displayed."),
+    _computed("total_clicked_push_notifications", Kind.INT, "Notifications clicked."),
+    _computed("total_closed_push_notifications", Kind.INT, "Notifications closed."),
+    _computed("last_sent_datetime", Kind.TEXT, "When the flow last sent a notification.", nullable=True),
+    _computed("last_datetime", Kind.TEXT, "When the flow was last changed.", nullable=True),
+    _computed("datetime", Kind.TEXT, "When the flow was created."),
 )
 
 FIELDS_BY_NAME: Final[Mapping[str, Field]] = {f.name: f for f in FLOW_FIELDS}
@@ -366,12 +327,25 @@ Pulumi's ``import_`` option cannot reach a dynamic provider's Read (pulumi/pulum
 so adoption goes through create. diff ignores it: once adopted, removing it changes nothing.
 """
 
-# Pairs that only make sense together: (title field, url field).
-BUTTON_PAIRS: Final = (("button_title_1", "button_url_1"), ("button_title_2", "button_url_2"))
+STATE_FIELDS: Final[tuple[Field, ...]] = (
+    _computed(IMAGE_HASH_KEY, Kind.TEXT, "SHA-256 of the image file's bytes as check last read them; "
+              "new bytes at the same path are a change."),
+    Field(ADOPT_KEY, Kind.INT, "Id of an existing flow to take over instead of creating one: the first `up` "
+          "updates it to match the inputs and keeps its id. Once adopted, removing it changes nothing.",
+          nullable=True, encoding=Encoding.NONE),
+)
+"""The provider's own state beside the pushsmm fields (not sent, not in the API object)."""
+
+BUTTON_PAIRS: Final = tuple(
+    (f.name, rule.other) for f in INPUT_FIELDS for rule in f.rules
+    if isinstance(rule, RequiredWith) and FIELDS_BY_NAME[rule.other].kind is Kind.URL
+)
+"""(title field, URL field) of each button: the text fields that need a URL field beside them."""
 
 
 def _check_table(fields: tuple[Field, ...]) -> None:
     """Fail at import when the table contradicts itself (an author's mistake, not a user's)."""
+    by_name = {f.name: f for f in fields}
     seen: set[str] = set()
     for f in fields:
         if f.name in seen:
@@ -381,7 +355,7 @@ def _check_table(fields: tuple[Field, ...]) -> None:
             raise AssertionError(f"schema: {f.name!r} is both required and computed")
         if f.required and f.default is not None:
             raise AssertionError(f"schema: required {f.name!r} cannot have a default")
-        if f.computed and (f.validators or f.encoding is not Encoding.NONE):
+        if f.computed and (f.validators or f.rules or f.encoding is not Encoding.NONE):
             raise AssertionError(f"schema: computed {f.name!r} cannot be validated or sent")
         if f.is_input and not f.validators:
             raise AssertionError(f"schema: input {f.name!r} has no validators")
@@ -389,19 +363,20 @@ def _check_table(fields: tuple[Field, ...]) -> None:
             raise AssertionError(f"schema: {f.name!r} has no read_path")
         if f.optional and f.default is None:
             raise AssertionError(f"schema: optional {f.name!r} needs the server's default")
-    for title, url in BUTTON_PAIRS:
-        if title not in seen or url not in seen:
-            raise AssertionError(f"schema: button pair {title}/{url} is not in the table")
+        if f.kind is Kind.ENUM and not f.allowed:
+            raise AssertionError(f"schema: {f.name!r} is an enum without a OneOf validator")
+        for rule in f.rules:
+            missing = [o for o in rule.others if o not in by_name or by_name[o].computed]
+            if missing:
+                raise AssertionError(f"schema: a rule of {f.name!r} names {missing}, which are not inputs")
+            if isinstance(rule, RangeByUnit) and set(rule.maxima) != set(by_name[rule.unit].allowed):
+                raise AssertionError(f"schema: {f.name!r} has no range for some unit of {rule.unit!r}")
 
 
 _check_table(FLOW_FIELDS)
 
 
 # --- whole-flow rules --------------------------------------------------------------------------
-
-
-UnknownTest = Callable[[Any], bool]
-"""Tells whether a value is not known yet (Pulumi's preview placeholder); passed in by the caller."""
 
 
 def _never_unknown(value: Any) -> bool:
@@ -436,7 +411,7 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
         value = news.get(f.name)
         if value is None:
             if f.required:
-                result.fail(f.name, f"is required ({f.kind.value}): {f.doc}")
+                result.fail(f.name, f"is required ({f.kind.label}): {f.doc}")
                 continue
             value = f.default
         value = f.coerce(value)
@@ -446,15 +421,13 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
         for reason in f.validate(value):
             result.fail(f.name, reason)
     _check_adopt_id(result, news.get(ADOPT_KEY))
-    _check_wait_time(result)
-    _check_buttons(result)
+    for f in INPUT_FIELDS:
+        for rule in f.rules:
+            problem = rule.check(result.inputs.get(f.name), result.inputs, result.is_unknown)
+            if problem:
+                result.fail(f.name, problem)
     _check_image(result)
     return result
-
-
-def _known(result: Validation, name: str) -> Any:
-    value = result.inputs.get(name)
-    return None if value is None or result.is_unknown(value) else value
 
 
 def _check_adopt_id(result: Validation, value: Any) -> None:
@@ -466,39 +439,16 @@ def _check_adopt_id(result: Validation, value: Any) -> None:
         value = int(value)
     if isinstance(value, str) and value.isdigit():
         value = int(value)
-    if not _is_int(value) or value < 1:
+    if is_integer(value) is not None or value < 1:
         result.fail(ADOPT_KEY, f"must be the positive integer id of an existing flow, got {value!r}")
         return
     result.inputs[ADOPT_KEY] = value
 
 
-def _check_wait_time(result: Validation) -> None:
-    wait_time, unit = _known(result, "wait_time"), _known(result, "wait_time_type")
-    if not _is_int(wait_time):
-        return
-    if unit in WAIT_TIME_MAX:
-        if not 1 <= wait_time <= WAIT_TIME_MAX[unit]:
-            result.fail("wait_time", f"must be between 1 and {WAIT_TIME_MAX[unit]} {unit}, got {wait_time}")
-    elif wait_time < 1:
-        limits = ", ".join(f"1-{m} {u}" for u, m in WAIT_TIME_MAX.items())
-        result.fail("wait_time", f"must be at least 1 ({limits}), got {wait_time}")
-
-
-def _check_buttons(result: Validation) -> None:
-    for title, url in BUTTON_PAIRS:
-        has_title, has_url = _known(result, title), _known(result, url)
-        if result.is_unknown(result.inputs.get(title)) or result.is_unknown(result.inputs.get(url)):
-            continue
-        if has_title and not has_url:
-            result.fail(url, f"is required when {title} is set (a button needs somewhere to go)")
-        if has_url and not has_title:
-            result.fail(title, f"is required when {url} is set (a button needs a label)")
-
-
 def _check_image(result: Validation) -> None:
-    path = _known(result, "image")
-    if not isinstance(path, str):
-        return
+    path = result.inputs.get("image")
+    if not isinstance(path, str) or result.is_unknown(path):
+        return  # not known yet, or already refused by the type check
     if path == "":
         result.inputs[IMAGE_HASH_KEY] = ""
         return
@@ -507,51 +457,6 @@ def _check_image(result: Validation) -> None:
         result.fail("image", problem)
     else:
         result.inputs[IMAGE_HASH_KEY] = digest
-
-
-# Magic bytes of the accepted image types; svg is text and is checked separately.
-_IMAGE_MAGIC: Final = {
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-    "webp": (b"RIFF",),
-}
-
-
-def image_extension(path: str) -> str:
-    """The lower-case file extension without the dot."""
-    return os.path.splitext(path)[1].lower().lstrip(".")
-
-
-def inspect_image(path: str) -> tuple[str | None, str]:
-    """Check an image file; return (problem, sha256 hex digest)."""
-    allowed = ", ".join(IMAGE_EXTENSIONS)
-    ext = image_extension(path)
-    if ext not in IMAGE_EXTENSIONS:
-        return f"must be a {allowed} file, got {path!r}", ""
-    try:
-        size = os.path.getsize(path)
-        if size > IMAGE_MAX_BYTES:
-            return f"must be at most 2 MB ({IMAGE_MAX_BYTES} bytes), {path!r} has {size} bytes", ""
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return f"file {path!r} does not exist", ""
-    except OSError as exc:
-        return f"file {path!r} cannot be read: {exc.strerror or exc}", ""
-    if not _looks_like(ext, data):
-        return f"file {path!r} is not a valid {ext} image (its contents do not match; allowed: {allowed})", ""
-    return None, hashlib.sha256(data).hexdigest()
-
-
-def _looks_like(ext: str, data: bytes) -> bool:
-    if ext == "svg":
-        head = data[:1024].lstrip().lower()
-        return head.startswith((b"<svg", b"<?xml")) or b"<svg" in head
-    if ext == "webp":
-        return data.startswith(b"RIFF") and data[8:12] == b"WEBP"
-    return data.startswith(_IMAGE_MAGIC[ext])
 
 
 def coerce_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -628,26 +533,3 @@ def stored_differences(sent: Mapping[str, Any], stored: Mapping[str, Any], names
         if stored.get(name) != sent[name]:
             problems.append(f"{name}: sent {sent[name]!r}, pushsmm stored {stored.get(name)!r}")
     return problems
-
-
-# --- docs ------------------------------------------------------------------------------------------
-
-
-def markdown_reference() -> str:
-    """The Flow field reference as a Markdown table, generated from the table."""
-    lines = [
-        "| field | type | required | allowed / limit | notes |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for f in FLOW_FIELDS:
-        if f.computed:
-            kind, required = "output", "computed"
-        else:
-            kind, required = f.kind.value, "yes" if f.required else f"no (default {f.default!r})"
-        limit = ", ".join(str(a) for a in f.allowed) if f.allowed else ""
-        if f.max_length:
-            limit = f"at most {f.max_length} characters"
-        if f.name == "wait_time":
-            limit = ", ".join(f"1-{m} {u}" for u, m in WAIT_TIME_MAX.items())
-        lines.append(f"| `{f.name}` | {kind} | {required} | {html.escape(limit)} | {f.doc} |")
-    return "\n".join(lines)

@@ -186,9 +186,9 @@ def _names(description: str, allowed: Sequence[str], default: Sequence[str]) -> 
 
 # --- resource rules ------------------------------------------------------------------------------
 
-URL_FIELDS: Final = ("url", "button_url_1", "button_url_2")
+URL_FIELDS: Final = tuple(f.name for f in schema.INPUT_FIELDS if f.kind is schema.Kind.URL)
 """The Flow inputs that hold URLs a subscriber opens."""
-UTM_FIELDS: Final = ("utm_source", "utm_medium", "utm_campaign")
+UTM_FIELDS: Final = tuple(f.name for f in schema.INPUT_FIELDS if f.kind is schema.Kind.UTM_TAG)
 """The Flow inputs that hold the UTM tags added to the landing URL."""
 _WAIT_UNIT_MINUTES: Final = {"minutes": 1, "hours": 60, "days": 1440}
 

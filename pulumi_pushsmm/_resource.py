@@ -1,0 +1,58 @@
+"""The hand-written runtime behind the generated :mod:`pulumi_pushsmm.flow`: arguments in, properties out.
+
+``flow.py`` is generated from the schema table and holds only declarations
+(types, docstrings, properties); what a ``Flow(...)`` call does with its
+arguments lives here, where it can be read and tested as ordinary code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import pulumi
+
+from . import schema
+from .provider import FlowProvider
+
+PROVIDER: Final = FlowProvider()
+"""One provider object for every Flow: its pickle is then the same bytes in every resource's state."""
+
+_INPUT_NAMES: Final = tuple(f.name for f in schema.INPUT_FIELDS)
+
+
+def resource_props(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """The resource properties and options of a ``Flow(resource_name, *args, **kwargs)`` call.
+
+    The inputs come either as one FlowArgs (positionally after the name, or as
+    ``args=``) or as keyword arguments, never both. Unknown names are refused the
+    same way in both forms, so a misspelled key cannot silently drop a setting.
+    """
+    kwargs = dict(kwargs)
+    adopt_id = kwargs.pop(schema.ADOPT_KEY, None)
+    opts = kwargs.pop("opts", None)
+    positional = list(args)
+    inputs = kwargs.pop("args", None)
+    if inputs is None and positional and isinstance(positional[0], Mapping):
+        inputs = positional.pop(0)
+    if positional:
+        if len(positional) > 1 or opts is not None:
+            raise TypeError("Flow takes (resource_name, args, opts): pass inputs as one FlowArgs or as keywords")
+        opts = positional[0]
+    if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+        raise TypeError(f"opts must be a pulumi.ResourceOptions, not {type(opts).__name__}")
+    if inputs is not None:
+        if not isinstance(inputs, Mapping):
+            raise TypeError(f"args must be a FlowArgs (a dict of inputs), not {type(inputs).__name__}")
+        if kwargs:
+            raise TypeError(f"Flow takes a FlowArgs or keyword inputs, not both (got {sorted(kwargs)})")
+        kwargs = dict(inputs)
+    unknown = sorted(set(kwargs) - set(_INPUT_NAMES))
+    if unknown:
+        raise TypeError(f"Flow got unknown inputs {unknown}; the inputs are {list(_INPUT_NAMES)}")
+    props: dict[str, Any] = {f.name: kwargs.get(f.name) for f in schema.FLOW_FIELDS}
+    props[schema.IMAGE_HASH_KEY] = None
+    props[schema.ADOPT_KEY] = adopt_id
+    return props, opts
