@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Final
 
+from .validators import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS  # the image field's limits, with the others
+from .validators import IMAGE_MAX_BYTES as IMAGE_MAX_BYTES
 from .validators import (
     TYPE_VALIDATORS,
     CrossFieldRule,
