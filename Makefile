@@ -5,7 +5,7 @@ VENV_BIN  := $(CURDIR)/$(VENV)/bin
 # The Pulumi tools come first on PATH, then the virtualenv, so `pulumi` and `python3` are the ones set up here.
 WITH_TOOLS = PATH="$$(scripts/bootstrap-pulumi --bin-dir):$(VENV_BIN):$$PATH"
 
-.PHONY: all venv tools test test-fast lint demo docs generate clean
+.PHONY: all venv tools test test-fast lint demo docs generate clean bench bench-quick
 
 all: test
 
@@ -48,3 +48,12 @@ generate: venv
 
 ## docs: the same as generate
 docs: generate
+
+## bench: time and count requests per Pulumi operation, Flow against a no-op baseline (N = 10, 100, 300; slow)
+bench: venv tools
+	$(VENV_BIN)/python -m pip install --quiet -e '.[bench]'
+	$(WITH_TOOLS) $(VENV_BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+## bench-quick: the same at N = 10 and 50, one repeat
+bench-quick: BENCH_ARGS = --quick
+bench-quick: bench

@@ -1,0 +1,398 @@
+"""The benchmark behind ``make bench``: requests and time per Pulumi operation, Flow against a no-op baseline.
+
+For each size N, one stack of N Flows against a fresh local emulator, and one
+stack of N no-op dynamic resources (``benchmarks/noop_provider.py``) with the
+same engine, CLI and parallelism, run these operations in order, interleaved
+(noop, flow, noop, flow, ...) so that noise on a shared machine hits both:
+
+    up (create N), preview (no change), up changing 5, refresh, preview --refresh, destroy
+
+Each figure is the median of ``--repeats`` runs. It also records:
+
+- the API requests of each Flow operation (the emulator's request log) against
+  the floor: the fewest requests the operation can be done with;
+- the bare API floor's time: the same requests sent directly with one
+  ``requests.Session`` and 4 threads, no Pulumi;
+- the peak RSS of the dynamic provider process (``VmHWM`` from ``/proc``);
+- with ``--real-limit``, ``up`` and ``refresh`` of N=100 at pushsmm's real
+  60 requests a minute, against the time that limit forces, and the 429s seen;
+- the engine's checkpoint share: ``up`` and ``destroy`` again with
+  ``PULUMI_SKIP_CHECKPOINTS=true`` (for information only: see README, "Large stacks").
+
+Writes ``results.json``, ``chart.png`` (time against N per operation) and
+``RESULTS.md`` in ``--out`` (default: this folder). Not part of CI.
+
+Run: ``make bench`` (N = 10, 100, 300, 3 repeats), or
+``python benchmarks/run.py --quick`` (N = 10, 50, 1 repeat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pulumi import automation as auto  # noqa: E402
+
+from benchmarks.noop_provider import Noop  # noqa: E402
+from pulumi_pushsmm import Flow  # noqa: E402
+from pulumi_pushsmm.emulator import EmulatorServer  # noqa: E402
+from tests.support import find_pulumi_bin_dir, inline_stack  # noqa: E402
+
+OPERATIONS = ("up", "preview", "up_change_5", "refresh", "preview_refresh", "destroy")
+CHANGED = 5
+KEY = "benchmark-key-DO-NOT-LEAK"
+MARKER_ENV = "PUSHSMM_BENCH_RUN"
+
+
+def floor_requests(operation: str, n: int) -> int:
+    """The fewest API requests an operation on N flows can be done with."""
+    return {"up": n, "preview": 0, "up_change_5": min(CHANGED, n), "refresh": -(-n // 1000),
+            "preview_refresh": -(-n // 1000), "destroy": n}[operation]
+
+
+# --- the provider process's peak RSS -------------------------------------------------------------------
+
+
+class RssWatch:
+    """Samples /proc for dynamic provider processes of this run (found by an environment marker)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = f"{MARKER_ENV}={marker}".encode()
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit():
+                    continue
+                try:
+                    if b"pulumi.dynamic" not in (proc / "cmdline").read_bytes():
+                        continue
+                    if self.marker not in (proc / "environ").read_bytes():
+                        continue
+                    for line in (proc / "status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.peak_kib = max(self.peak_kib, int(line.split()[1]))
+                except OSError:
+                    continue
+
+
+# --- one stack, one operation sequence --------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One pass of the operation sequence for one program kind and size."""
+
+    kind: str
+    n: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    requests: dict[str, int] = field(default_factory=dict)
+    status_429: int = 0
+    peak_rss_mib: float = 0.0
+
+
+def _program(kind: str, n: int, site: int, titles: dict[int, str]) -> Callable[[], None]:
+    def program() -> None:
+        for i in range(n):
+            inputs: dict[str, Any] = dict(website_id=site, name=f"Flow {i}", title=titles.get(i, f"Message {i}"),
+                                          description="Benchmark", wait_time=i + 1, wait_time_type="hours")
+            if kind == "flow":
+                Flow(f"flow-{i}", **inputs)
+            else:
+                Noop(f"noop-{i}", **inputs)
+    return program
+
+
+def run_sequence(kind: str, n: int, parallel: int, work: Path, *, rate_limit: int = 0,
+                 operations: tuple[str, ...] = OPERATIONS, extra_env: dict[str, str] | None = None) -> Run:
+    """Run the operations on a fresh stack (and a fresh emulator for Flows); time and count each."""
+    result = Run(kind, n)
+    marker = uuid.uuid4().hex
+    with EmulatorServer(api_keys=[KEY], rate_limit=rate_limit) as server:
+        site = int(server.accounts[0]["website_ids"][0])
+        titles: dict[int, str] = {}
+        stack_dir = work / f"{kind}-{n}-{marker[:8]}"
+        stack_dir.mkdir()
+        stack = inline_stack(stack_dir, _program(kind, n, site, titles),
+                             project=f"bench-{kind}", config={
+                                 "pushsmm:apiKey": auto.ConfigValue(KEY, secret=True),
+                                 "pushsmm:baseUrl": auto.ConfigValue(server.base_url)},
+                             env={MARKER_ENV: marker, **(extra_env or {})})
+        admin = server.admin_url
+
+        steps: dict[str, Callable[[], Any]] = {
+            "up": lambda: stack.up(parallel=parallel),
+            "preview": lambda: stack.preview(parallel=parallel),
+            "up_change_5": lambda: (titles.update({i: f"Changed {i}" for i in range(CHANGED)}),
+                                    stack.up(parallel=parallel)),
+            "refresh": lambda: stack.refresh(parallel=parallel),
+            "preview_refresh": lambda: stack.preview(parallel=parallel, refresh=True),
+            "destroy": lambda: stack.destroy(parallel=parallel),
+        }
+        with RssWatch(marker) as rss:
+            for operation in operations:
+                requests.delete(f"{admin}/requests", timeout=10)
+                start = time.perf_counter()
+                steps[operation]()
+                result.seconds[operation] = time.perf_counter() - start
+                log = requests.get(f"{admin}/requests", timeout=10).json()["data"]
+                result.requests[operation] = len(log)
+                result.status_429 += sum(1 for entry in log if entry["status"] == 429)
+        result.peak_rss_mib = rss.peak_kib / 1024
+        stack.workspace.remove_stack(stack.name)
+    return result
+
+
+# --- the bare API floor ---------------------------------------------------------------------------------
+
+
+def api_floor(n: int) -> dict[str, float]:
+    """Seconds for the floor's requests sent directly: one requests.Session, 4 threads, no Pulumi."""
+    seconds: dict[str, float] = {}
+    with EmulatorServer(api_keys=[KEY], rate_limit=0) as server, requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {KEY}"
+        site = str(server.accounts[0]["website_ids"][0])
+        url = server.base_url
+
+        def create(i: int) -> int:
+            form = {"website_id": site, "name": f"Flow {i}", "title": f"Message {i}", "description": "Benchmark",
+                    "wait_time": str(i + 1), "wait_time_type": "hours"}
+            answer = session.post(f"{url}/flows", files={k: (None, v) for k, v in form.items()}, timeout=30)
+            return int(answer.json()["data"]["id"])
+
+        def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+            start = time.perf_counter()
+            value = call()
+            return time.perf_counter() - start, value
+
+        with ThreadPoolExecutor(4) as pool:
+            seconds["up"], ids = timed(lambda: list(pool.map(create, range(n))))
+            seconds["preview"] = 0.0
+            seconds["up_change_5"], _ = timed(lambda: list(pool.map(
+                lambda i: session.post(f"{url}/flows/{i}", files={"title": (None, "Changed")}, timeout=30),
+                ids[:CHANGED])))
+            listing = lambda: session.get(f"{url}/flows", params={"results_per_page": 1000}, timeout=30)  # noqa: E731
+            seconds["refresh"], _ = timed(listing)
+            seconds["preview_refresh"], _ = timed(listing)
+            seconds["destroy"], _ = timed(lambda: list(pool.map(
+                lambda i: session.delete(f"{url}/flows/{i}", timeout=30), ids)))
+    return seconds
+
+
+def limit_floor_seconds(requests_needed: int, limit: int = 60) -> float:
+    """The least time ``requests_needed`` requests take at ``limit`` a minute from a fresh window."""
+    return 60.0 * ((requests_needed - 1) // limit) if requests_needed > 0 else 0.0
+
+
+# --- reporting ------------------------------------------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(runs: list[Run], floors: dict[int, dict[str, float]]) -> dict[str, Any]:
+    sizes = sorted({r.n for r in runs})
+    table: list[dict[str, Any]] = []
+    for n in sizes:
+        for operation in OPERATIONS:
+            flow = [r.seconds[operation] for r in runs if r.n == n and r.kind == "flow" and operation in r.seconds]
+            noop = [r.seconds[operation] for r in runs if r.n == n and r.kind == "noop" and operation in r.seconds]
+            counts = [r.requests[operation] for r in runs if r.n == n and r.kind == "flow"]
+            table.append({
+                "n": n, "operation": operation, "flow_s": median(flow), "noop_s": median(noop),
+                "ratio": median(flow) / median(noop) if noop and median(noop) > 0 else None,
+                "requests": max(counts) if counts else None, "floor_requests": floor_requests(operation, n),
+                "api_floor_s": floors.get(n, {}).get(operation),
+            })
+    rss = {n: {kind: median([r.peak_rss_mib for r in runs if r.n == n and r.kind == kind])
+               for kind in ("flow", "noop")} for n in sizes}
+    return {"table": table, "rss_mib": rss, "status_429": sum(r.status_429 for r in runs)}
+
+
+def chart(summary: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
+    for ax, operation in zip(axes.flat, OPERATIONS, strict=True):
+        rows = [r for r in summary["table"] if r["operation"] == operation]
+        sizes = [r["n"] for r in rows]
+        ax.plot(sizes, [r["flow_s"] for r in rows], "o-", label="Flow")
+        ax.plot(sizes, [r["noop_s"] for r in rows], "s--", label="no-op")
+        ax.plot(sizes, [r["api_floor_s"] or 0 for r in rows], "^:", label="bare API")
+        ax.set_title(operation.replace("_", " "))
+        ax.set_xlabel("N (resources)")
+        ax.set_ylabel("seconds (median)")
+        ax.grid(alpha=0.3)
+    axes.flat[0].legend()
+    fig.suptitle("pulumi-pushsmm: time per operation against N (local emulator, no rate limit)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with suppress(OSError, StopIteration):
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    pulumi_version = subprocess.run(["pulumi", "version"], capture_output=True, text=True).stdout.strip()
+    return (f"{platform.node()}: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"Pulumi CLI {pulumi_version}")
+
+
+def _fmt(value: Any, spec: str = ".2f") -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    return format(value, spec)
+
+
+def write_markdown(data: dict[str, Any], path: Path) -> None:
+    summary = data["summary"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- Date: {data['date']}",
+        f"- Machine: {data['machine']}",
+        f"- Command: `{data['command']}`; sizes {data['sizes']}, median of {data['repeats']}, "
+        f"`--parallel {data['parallel']}`",
+        f"- Note: {data['note']}",
+        "",
+        "Seconds are wall time of the Automation API call (CLI start to finish). *requests* are the Flow "
+        "run's API requests (emulator log); *floor* is the fewest the operation needs; *bare API* sends the "
+        "floor's requests with one `requests.Session` and 4 threads.",
+        "",
+        "| N | operation | Flow s | no-op s | Flow / no-op | requests | floor | bare API s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in summary["table"]:
+        lines.append(f"| {row['n']} | {row['operation'].replace('_', ' ')} | {_fmt(row['flow_s'])} | "
+                     f"{_fmt(row['noop_s'])} | {_fmt(row['ratio'])} | {_fmt(row['requests'], 'd')} | "
+                     f"{row['floor_requests']} | {_fmt(row['api_floor_s'])} |")
+    lines += ["", "Peak RSS of the dynamic provider process (MiB, median):", "",
+              "| N | Flow | no-op | difference |", "| --- | --- | --- | --- |"]
+    for n, rss in summary["rss_mib"].items():
+        lines.append(f"| {n} | {_fmt(rss['flow'], '.1f')} | {_fmt(rss['noop'], '.1f')} | "
+                     f"{_fmt(rss['flow'] - rss['noop'], '+.1f')} |")
+    lines += ["", f"429 answers seen in all runs without a limit: {summary['status_429']}."]
+    if data.get("checkpoints"):
+        lines += ["", "Checkpoint share (Flow, one run each, `PULUMI_SKIP_CHECKPOINTS=true`; for information "
+                  "only, see README \"Large stacks\"):", "",
+                  "| N | operation | with checkpoints s | skipped s | share |", "| --- | --- | --- | --- | --- |"]
+        for row in data["checkpoints"]:
+            lines.append(f"| {row['n']} | {row['operation']} | {_fmt(row['with_s'])} | {_fmt(row['skipped_s'])} | "
+                         f"{_fmt(row['share'], '.0%')} |")
+    if data.get("real_limit"):
+        lines += ["", "At pushsmm's real limit (emulator at 60 requests a minute, N=100):", "",
+                  "| operation | seconds | requests | 429s | time the limit forces |",
+                  "| --- | --- | --- | --- | --- |"]
+        for row in data["real_limit"]:
+            lines.append(f"| {row['operation']} | {_fmt(row['seconds'])} | {row['requests']} | {row['status_429']} | "
+                         f"{_fmt(row['limit_floor_s'])} |")
+    lines += ["", "![time against N per operation](chart.png)", ""]
+    path.write_text("\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10, 100, 300])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parallel", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="N = 10, 50 and one repeat")
+    parser.add_argument("--real-limit", action="store_true", help="also up and refresh N=100 at 60 requests/min")
+    parser.add_argument("--no-checkpoint-run", action="store_true", help="skip the PULUMI_SKIP_CHECKPOINTS runs")
+    parser.add_argument("--note", default="2 cores shared with other jobs: figures are noisy; compare ratios.")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeats = [10, 50], 1
+    bin_dir = find_pulumi_bin_dir()
+    if bin_dir is None:
+        sys.exit("the Pulumi CLI is not installed: run scripts/bootstrap-pulumi (or make tools) first")
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+
+    runs: list[Run] = []
+    floors: dict[int, dict[str, float]] = {}
+    checkpoints: list[dict[str, Any]] = []
+    real_limit: list[dict[str, Any]] = []
+    with _workdir() as work:
+        for n in args.sizes:
+            floors[n] = api_floor(n)
+            for repeat in range(args.repeats):
+                for kind in ("noop", "flow"):
+                    run = run_sequence(kind, n, args.parallel, work)
+                    runs.append(run)
+                    print(f"N={n} repeat {repeat + 1} {kind}: "
+                          + ", ".join(f"{op} {s:.1f}s/{run.requests[op]}req" for op, s in run.seconds.items()),
+                          flush=True)
+            if not args.no_checkpoint_run:
+                skipped = run_sequence("flow", n, args.parallel, work, operations=("up", "destroy"),
+                                       extra_env={"PULUMI_SKIP_CHECKPOINTS": "true"})
+                for operation in ("up", "destroy"):
+                    with_s = median([r.seconds[operation] for r in runs if r.n == n and r.kind == "flow"])
+                    checkpoints.append({"n": n, "operation": operation, "with_s": with_s,
+                                        "skipped_s": skipped.seconds[operation],
+                                        "share": 1 - skipped.seconds[operation] / with_s if with_s else None})
+        if args.real_limit:
+            limited = run_sequence("flow", 100, args.parallel, work, rate_limit=60,
+                                   operations=("up", "refresh", "destroy"))
+            for operation in ("up", "refresh"):
+                real_limit.append({"operation": operation, "seconds": limited.seconds[operation],
+                                   "requests": limited.requests[operation], "status_429": limited.status_429,
+                                   "limit_floor_s": limit_floor_seconds(limited.requests[operation])})
+            print(f"real limit: {real_limit}", flush=True)
+
+    summary = summarise(runs, floors)
+    data = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+            "command": " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+            "sizes": args.sizes, "repeats": args.repeats, "parallel": args.parallel, "note": args.note,
+            "summary": summary, "checkpoints": checkpoints, "real_limit": real_limit,
+            "runs": [r.__dict__ for r in runs], "api_floor": floors}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(data, indent=2))
+    chart(summary, args.out / "chart.png")
+    write_markdown(data, args.out / "RESULTS.md")
+    print(f"wrote {args.out / 'RESULTS.md'}, results.json and chart.png")
+
+
+@contextmanager
+def _workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="pushsmm-bench-") as tmp:
+        yield Path(tmp)
+
+
+if __name__ == "__main__":
+    main()
