@@ -1,19 +1,70 @@
-"""Helpers for tests that drive the real Pulumi engine through the Automation API."""
+"""What tests share: test data (keys, valid inputs, a PNG), the Pulumi pin, and helpers for engine tests.
+
+Test modules take shared data from here (or from fixtures), never from one another.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import struct
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import requests
 from pulumi import automation as auto
+from pulumi.dynamic.config import Config
+from pulumi.dynamic.dynamic import ConfigureRequest
+
+from pulumi_pushsmm.emulator import EmulatorServer
+from pulumi_pushsmm.provider import FlowProvider
 
 ROOT = Path(__file__).resolve().parent.parent
-PINNED_VERSION = "3.274.1"
+PINNED_VERSION = (ROOT / "scripts" / "pulumi-version").read_text().strip()
+"""The Pulumi CLI release the bootstrap builds; ``scripts/pulumi-version`` is its one home."""
+
+# --- shared test data ----------------------------------------------------------------------------
+
+KEY_A = "test-key-account-a-SECRET-aaaa"
+"""The API key of the emulator's account A in every test that needs two accounts."""
+KEY_B = "test-key-account-b-SECRET-bbbb"
+"""The API key of account B."""
+
+VALID: dict[str, Any] = {
+    "website_id": 1,
+    "name": "Welcome",
+    "title": "Thanks for subscribing",
+    "description": "Here is what happens next.",
+    "wait_time": 10,
+    "wait_time_type": "minutes",
+}
+"""The required inputs of a Flow, all valid; tests change one thing at a time from here."""
+
+
+def png_bytes(width: int = 1, height: int = 1) -> bytes:
+    """A real, tiny PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def configured_provider(emulator: EmulatorServer, api_key: str = KEY_A) -> FlowProvider:
+    """A provider as the engine would configure it from stack config, against ``emulator``."""
+    provider = FlowProvider()
+    config = Config({"pushsmm:apiKey": api_key, "pushsmm:baseUrl": emulator.base_url}, "test")
+    provider.configure(ConfigureRequest(config))
+    return provider
+
+
+# --- engine tests --------------------------------------------------------------------------------
+
 CLI_HELP = (
     "Install the Pulumi CLI, or run `scripts/bootstrap-pulumi` (or `make test`), which builds it from Go "
     "modules into ~/.cache/pulumi-pushsmm/ and puts it on PATH."

@@ -20,8 +20,7 @@ import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.adoption.helpers import make_flow, writes
-from tests.support import ROOT, engine_env
-from tests.unit.test_check import png_bytes
+from tests.support import ROOT, engine_env, png_bytes
 
 pytestmark = pytest.mark.engine
 

@@ -7,21 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.emulator.helpers import KEY_A, KEY_B
-
-
-class FakeClock:
-    """Epoch seconds that only move when a test says so."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        self.now += seconds
+from tests.emulator.helpers import KEY_A, KEY_B, FakeClock
 
 
 @pytest.fixture

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from typing import Any
 
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
+from tests.support import KEY_A, KEY_B, png_bytes
 
-KEY_A = "test-key-account-a-SECRET-aaaa"
-KEY_B = "test-key-account-b-SECRET-bbbb"
 NOT_FOUND = "The resource you are looking for does not exist."
 NO_ACCESS = "You do not have access to the API."
 MISSING_BEARER = "The request is missing the Bearer Authentication header."
@@ -87,17 +84,6 @@ def assert_error(response: requests.Response, status: int, title: str, wire_stat
     assert "Traceback" not in response.text
 
 
-def png_bytes(width: int = 1, height: int = 1) -> bytes:
-    """A real, tiny PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
-
 IMAGES: dict[str, bytes] = {
     "png": png_bytes(),
     "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
@@ -107,3 +93,17 @@ IMAGES: dict[str, bytes] = {
     "webp": b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00",
     "svg": b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
 }
+
+
+class FakeClock:
+    """Epoch seconds that only move when a test says so."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        self.now += seconds

@@ -5,8 +5,7 @@ from __future__ import annotations
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.emulator.conftest import FakeClock
-from tests.emulator.helpers import KEY_A, KEY_B, NOT_FOUND, RATE_LIMITED, TIMEOUT, assert_error, get
+from tests.emulator.helpers import KEY_A, KEY_B, NOT_FOUND, RATE_LIMITED, TIMEOUT, FakeClock, assert_error, get
 
 
 def headers_of(response: requests.Response) -> tuple[int, int, int]:

@@ -8,8 +8,17 @@ import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.emulator.conftest import FakeClock
-from tests.emulator.helpers import KEY_A, NOT_FOUND, TIMEOUT, assert_error, created, get, segment_of, website_of
+from tests.emulator.helpers import (
+    KEY_A,
+    NOT_FOUND,
+    TIMEOUT,
+    FakeClock,
+    assert_error,
+    created,
+    get,
+    segment_of,
+    website_of,
+)
 
 COUNTERS = ("sent", "displayed", "clicked", "closed")
 

@@ -18,8 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow, FlowArgs
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import EmulatorAdmin, inline_stack
-from tests.unit.test_check import png_bytes
+from tests.support import EmulatorAdmin, inline_stack, png_bytes
 
 pytestmark = pytest.mark.engine
 

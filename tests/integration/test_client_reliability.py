@@ -15,7 +15,7 @@ from pulumi_pushsmm.client import (
     write_retry,
 )
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.integration.conftest import KEY_A
+from tests.support import KEY_A
 
 FORM = {"name": "Reliable", "title": "t", "description": "d", "wait_time": "5", "wait_time_type": "minutes"}
 

@@ -10,8 +10,7 @@ import pytest
 from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError, PushsmmError
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowError, FlowProvider
-from tests.integration.conftest import KEY_A, KEY_B, configured_provider
-from tests.unit.test_check import VALID, png_bytes
+from tests.support import KEY_A, KEY_B, VALID, configured_provider, png_bytes
 
 
 def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -11,26 +9,7 @@ import pytest
 from pulumi.runtime import rpc
 
 from pulumi_pushsmm.provider import FlowProvider
-
-VALID: dict[str, Any] = {
-    "website_id": 1,
-    "name": "Welcome",
-    "title": "Thanks for subscribing",
-    "description": "Here is what happens next.",
-    "wait_time": 10,
-    "wait_time_type": "minutes",
-}
-
-
-def png_bytes(width: int = 1, height: int = 1) -> bytes:
-    """A tiny valid PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+from tests.support import VALID, png_bytes
 
 
 def check(**changes: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:

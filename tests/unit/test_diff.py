@@ -7,7 +7,7 @@ from typing import Any
 from pulumi.runtime import rpc
 
 from pulumi_pushsmm.provider import FlowProvider
-from tests.unit.test_check import VALID
+from tests.support import VALID
 
 PROVIDER = FlowProvider()
 
