@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import platform
 import statistics
 import subprocess
@@ -124,14 +125,35 @@ class Run:
 
 def _program(kind: str, n: int, site: int, titles: dict[int, str]) -> Callable[[], None]:
     def program() -> None:
-        for i in range(n):
-            inputs: dict[str, Any] = dict(website_id=site, name=f"Flow {i}", title=titles.get(i, f"Message {i}"),
-                                          description="Benchmark", wait_time=i + 1, wait_time_type="hours")
-            if kind == "flow":
-                Flow(f"flow-{i}", **inputs)
-            else:
-                Noop(f"noop-{i}", **inputs)
+        with _unnested_pickler():
+            _declare(kind, n, site, titles)
     return program
+
+
+@contextmanager
+def _unnested_pickler() -> Iterator[None]:
+    """Undo what the Pulumi SDK leaves behind in ``pickle`` after serializing dynamic providers.
+
+    ``pulumi.dynamic.serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` in a sorting
+    wrapper for every dynamic resource and never unwraps it, so wrappers nest: about 980 dynamic
+    resources in one process end in a RecursionError. The benchmark runs every program in this one
+    process, so it puts the original back after each program.
+    """
+    original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
+
+
+def _declare(kind: str, n: int, site: int, titles: dict[int, str]) -> None:
+    for i in range(n):
+        inputs: dict[str, Any] = dict(website_id=site, name=f"Flow {i}", title=titles.get(i, f"Message {i}"),
+                                      description="Benchmark", wait_time=i + 1, wait_time_type="hours")
+        if kind == "flow":
+            Flow(f"flow-{i}", **inputs)
+        else:
+            Noop(f"noop-{i}", **inputs)
 
 
 def run_sequence(kind: str, n: int, parallel: int, work: Path, *, rate_limit: int = 0,
