@@ -165,3 +165,13 @@ def test_configure_logging_reads_pushsmm_log() -> None:
             configure_logging({"PUSHSMM_LOG": "verbose"})
     finally:
         package.setLevel(level)
+
+
+def test_the_debug_line_counts_the_retries_of_a_request(caplog: pytest.LogCaptureFixture) -> None:
+    with EmulatorServer(api_keys=[KEY], rate_limit=0) as server:
+        server.set_faults({"kind": "error", "rate": 1.0, "statuses": [503], "methods": ["GET"], "count": 2})
+        client = PushsmmClient(server.base_url, KEY, reads=read_retry(backoff_factor=0.01))
+        with caplog.at_level(logging.DEBUG, logger="pulumi_pushsmm"):
+            client.list_websites()
+    lines = [r.getMessage() for r in caplog.records if r.name == "pulumi_pushsmm.http"]
+    assert len(lines) == 1 and "-> 200 in " in lines[0] and "retries 2," in lines[0]
