@@ -102,13 +102,8 @@ class ProviderContext:
         base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
         rpm = (config.get(REQUESTS_PER_MINUTE_CONFIG) if config else None) or os.environ.get(REQUESTS_PER_MINUTE_ENV)
-        try:
-            requests_per_minute = requests_per_minute_setting(rpm)
-        except ValueError as exc:
-            raise PushsmmConfigError(f"{exc} (stack config {REQUESTS_PER_MINUTE_CONFIG} or "
-                                     f"{REQUESTS_PER_MINUTE_ENV})") from None
         return cls(base_url=check_base_url(str(base_url)), api_key=str(api_key) if api_key else None,
-                   requests_per_minute=requests_per_minute)
+                   requests_per_minute=requests_per_minute_setting(rpm))
 
     def __repr__(self) -> str:
         return f"ProviderContext(base_url={self.base_url!r}, api_key={'<set>' if self.api_key else None})"

@@ -44,7 +44,8 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
 
-from .names import LOG_ENV
+from .errors import PushsmmConfigError
+from .names import LOG_ENV, REQUESTS_PER_MINUTE_CONFIG, REQUESTS_PER_MINUTE_ENV
 
 WINDOW_SECONDS: Final = 60.0
 """Length of pushsmm's rate-limit window, and of the window ``requests_per_minute`` counts in."""
@@ -231,8 +232,9 @@ def requests_per_minute_setting(value: Any) -> int | None:
     except ValueError:
         number = 0
     if number < 1:
-        raise ValueError(
-            f"pushsmm requestsPerMinute must be a whole number of at least 1 (pushsmm allows 60), got {value!r}"
+        raise PushsmmConfigError(
+            f"pushsmm requestsPerMinute ({REQUESTS_PER_MINUTE_CONFIG} in the stack config, or "
+            f"{REQUESTS_PER_MINUTE_ENV}) must be a whole number of at least 1 (pushsmm allows 60), got {value!r}"
         )
     return number
 
@@ -306,7 +308,7 @@ def configure_logging(env: Mapping[str, str] | None = None) -> None:
     value = (env if env is not None else os.environ).get(LOG_ENV, "").strip().lower()
     levels = {"": logging.WARNING, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
     if value not in levels:
-        raise ValueError(f"{LOG_ENV} must be one of debug, info, warning (or unset), got {value!r}")
+        raise PushsmmConfigError(f"{LOG_ENV} must be one of debug, info, warning (or unset), got {value!r}")
     package_logger = logging.getLogger("pulumi_pushsmm")
     package_logger.setLevel(levels[value])
     if _handler is None:

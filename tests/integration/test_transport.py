@@ -13,6 +13,7 @@ import requests
 from pulumi_pushsmm import transport
 from pulumi_pushsmm.client import PushsmmClient, PushsmmConnectionError, PushsmmNotFoundError, read_retry
 from pulumi_pushsmm.emulator import EmulatorServer
+from pulumi_pushsmm.errors import PushsmmConfigError
 from pulumi_pushsmm.transport import RateLimiter, configure_logging
 
 KEY = "transport-key-5c1e-DO-NOT-LEAK"
@@ -161,7 +162,7 @@ def test_configure_logging_reads_pushsmm_log() -> None:
         assert package.level == logging.DEBUG
         configure_logging({})
         assert package.level == logging.WARNING
-        with pytest.raises(ValueError, match="PUSHSMM_LOG must be one of debug, info, warning"):
+        with pytest.raises(PushsmmConfigError, match="PUSHSMM_LOG must be one of debug, info, warning"):
             configure_logging({"PUSHSMM_LOG": "verbose"})
     finally:
         package.setLevel(level)

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from pulumi_pushsmm.errors import PushsmmConfigError
 from pulumi_pushsmm.transport import NOTICE_SECONDS, RateLimiter, limiter_for, requests_per_minute_setting
 
 START = 1_800_000_000.0  # a Unix time, as pushsmm's X-RateLimit-Reset is one
@@ -199,5 +200,6 @@ def test_requests_per_minute_setting(value: object, expected: int | None) -> Non
 
 @pytest.mark.parametrize("value", ["0", "-5", "fast", "1.5"])
 def test_a_bad_requests_per_minute_names_the_setting(value: str) -> None:
-    with pytest.raises(ValueError, match="requestsPerMinute must be a whole number of at least 1"):
+    named = r"pushsmm:requestsPerMinute in the stack config, or PUSHSMM_REQUESTS_PER_MINUTE"
+    with pytest.raises(PushsmmConfigError, match=rf"requestsPerMinute \({named}\) must be a whole number of at least"):
         requests_per_minute_setting(value)
