@@ -1,8 +1,8 @@
 """Local twin of the pushsmm web-push API: Flask app, SQLite state, faults and an admin surface.
 
 The emulator answers like the real ``https://pushsmm.com/api`` (see
-``server-behaviour.md``): Bearer auth, ``{"errors": [{"title", "status"}]}``
-errors, multipart writes, the silent coercions and clamps, pagination,
+``docs/pushsmm-api.md``, which also lists where it knowingly differs): Bearer
+auth, ``{"errors": [{"title", "status"}]}`` errors, multipart writes, the silent coercions and clamps, pagination,
 ``X-RateLimit-*`` headers and 429s, image uploads served back at
 ``/uploads/flows/<name>``, and a 302 to an HTML page when the API is
 switched off. It shares no code with the provider's client.

@@ -1,4 +1,4 @@
-"""Flows on the twin: the object shape, and every create/update/delete quirk of server-behaviour.md."""
+"""Flows on the twin: the object shape, and every create/update/delete quirk of docs/pushsmm-api.md."""
 
 from __future__ import annotations
 

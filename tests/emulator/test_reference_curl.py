@@ -17,7 +17,7 @@ from tests.emulator.helpers import KEY_A
 REFERENCE = Path(__file__).parent / "data" / "flows-api-reference.txt"
 SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "pushsmm-api" / "flows-api-reference.txt"
 REAL_BASE = "https://pushsmm.com/api"
-# server-behaviour.md: the code sends meta.total_results where the reference shows meta.total.
+# docs/pushsmm-api.md: the code sends meta.total_results where the reference shows meta.total.
 DOCUMENTED_RENAMES = {"meta.total": "meta.total_results"}
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
