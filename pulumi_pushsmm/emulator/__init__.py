@@ -33,7 +33,8 @@ Real API (``Authorization: Bearer <key>``)::
     DELETE /api/flows/{id}            200, empty body
     GET    /api/websites, /api/websites/{id}, /api/segments, /api/segments/{id}
 
-Admin surface (NOT part of the real API; no auth; JSON in and out)::
+Admin surface (NOT part of the real API; no auth; JSON in and out; every
+path also answers with a trailing slash)::
 
     GET    /_emulator                              {"config", "accounts", "faults"}
     POST   /_emulator/reset                        wipe data, logs, switches, faults; recreate start-up
@@ -60,8 +61,10 @@ Admin surface (NOT part of the real API; no auth; JSON in and out)::
                                                    {"title": "x", "settings": {"ttl": 0, "utm":
                                                    {"source": "y"}}} -> {"data": stored row}
     DELETE /_emulator/flows/{id}                   delete behind the provider's back -> {"deleted": id}
-    GET    /_emulator/requests                     {"data": [{method, path, status, fault}]} for /api
-                                                   requests (status null when dropped); never keys
+    GET    /_emulator/requests                     {"data": [{time, method, path, query, status, fault}]}
+                                                   for /api requests, oldest first: time ISO 8601 UTC,
+                                                   query as sent (key-like values redacted), status
+                                                   null when dropped; never keys
     DELETE /_emulator/requests                     clear the log -> {"data": []}
     GET    /_emulator/faults                       {"seed", "rules": [rule + "remaining"]}
     PUT    /_emulator/faults                       {"rules": [rule, ...], "seed"?: int} -> as GET

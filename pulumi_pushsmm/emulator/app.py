@@ -140,8 +140,17 @@ def create_flask_app(backend: EmulatorBackend) -> flask.Flask:
             strict_slashes=False,
             provide_automatic_options=False,
         )
-    for method, path, handler in (*PUBLIC_URLS, *ADMIN_URLS):
+    for method, path, handler in PUBLIC_URLS:
         app.add_url_rule(path, endpoint=f"{method} {path}", view_func=_plain_view(backend, handler), methods=[method])
+    for method, path, handler in ADMIN_URLS:
+        # Like the API, every admin path answers with and without a trailing slash.
+        app.add_url_rule(
+            f"{path}/",
+            endpoint=f"{method} {path}",
+            view_func=_plain_view(backend, handler),
+            methods=[method],
+            strict_slashes=False,
+        )
     app.register_blueprint(ui_blueprint(backend))
 
     @app.before_request
@@ -198,6 +207,7 @@ class EmulatorApp:
         if not _is_api_path(path):
             return self.flask(environ, start_response)
         method: str = environ.get("REQUEST_METHOD", "GET")
+        query: str = environ.get("QUERY_STRING", "")
         decision = self.backend.faults.decide(method, method == "POST" and bool(_FLOW_WRITE_PATH.match(path)))
         fault = ",".join(decision.fired) or None
         status: list[int | None] = [None]
@@ -212,7 +222,7 @@ class EmulatorApp:
                 time.sleep(decision.latency_ms / 1000)
             if decision.action == "drop":
                 # Log before the socket closes: the client may look at the log as soon as it sees the drop.
-                self.backend.log_request(method=method, path=path, status=None, fault=fault)
+                self.backend.log_request(method=method, path=path, query=query, status=None, fault=fault)
                 logged = True
                 self._drop(environ)
             if decision.action == "error":
@@ -229,7 +239,7 @@ class EmulatorApp:
             return self.flask(environ, recording_start_response)
         finally:
             if not logged:
-                self.backend.log_request(method=method, path=path, status=status[0], fault=fault)
+                self.backend.log_request(method=method, path=path, query=query, status=status[0], fault=fault)
 
     def _drop(self, environ: WSGIEnvironment) -> None:
         """Close the connection without answering; werkzeug treats ConnectionError as a dropped client."""

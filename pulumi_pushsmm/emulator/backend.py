@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import secrets
 import time
 import typing
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any, Final, Unpack
+from urllib.parse import parse_qsl, urlencode
 
 from .cleaning import (
     PAGINATION_MODEL,
@@ -44,6 +47,7 @@ from .records import (
 from .storage import Owned, Store
 from .subscribers import FlowAudience, Simulation, simulate
 
+_SECRET_NAME: Final = re.compile(r"key|token|secret|auth|pass", re.IGNORECASE)
 RATE_LIMIT_WINDOW_SECONDS: Final = 60
 REQUEST_LOG_SIZE: Final = 10_000  # the request log keeps the most recent entries only
 
@@ -484,10 +488,12 @@ class EmulatorBackend:
 
     # --- request log ------------------------------------------------------------------------------
 
-    def log_request(self, *, method: str, path: str, status: int | None, fault: str | None) -> None:
-        """Record one /api request."""
+    def log_request(self, *, method: str, path: str, query: str = "", status: int | None, fault: str | None) -> None:
+        """Record one /api request, stamped with the clock's time (a secret-looking query value is redacted)."""
+        stamp = datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        entry = LogEntry(time=stamp, method=method, path=path, query=_loggable(query), status=status, fault=fault)
         with self._lock:
-            self._log.append(LogEntry(method=method, path=path, status=status, fault=fault))
+            self._log.append(entry)
 
     def request_log(self) -> list[dict[str, Any]]:
         """The most recent /api requests (up to REQUEST_LOG_SIZE), oldest first."""
@@ -524,6 +530,18 @@ class EmulatorBackend:
         name = f"{secrets.token_hex(16)}.{extension}"
         self._store.put_image(StoredImage(name=name, content_type=content_type, data=image.data))
         return name
+
+
+def _loggable(query: str) -> str:
+    """The query string as sent, but with the value of any key-, token- or secret-like parameter redacted.
+
+    The API takes its key only in the Authorization header; a client that puts
+    one in the query by mistake must not find it in the log.
+    """
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(_SECRET_NAME.search(name) for name, _ in pairs):
+        return query
+    return urlencode([(name, "[redacted]" if _SECRET_NAME.search(name) else value) for name, value in pairs])
 
 
 def _check_type(name: str, value: Any, types: tuple[type, ...]) -> None:

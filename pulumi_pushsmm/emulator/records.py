@@ -205,10 +205,17 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One /api request as the admin request log shows it (never the key)."""
+    """One /api request as the admin request log shows it (never the key).
 
+    ``time`` is when it arrived, ISO 8601 in UTC; ``query`` is the query string
+    as sent ("" when none); ``status`` is None when the connection was dropped;
+    ``fault`` names the injected faults that fired, comma-separated.
+    """
+
+    time: str
     method: str
     path: str
+    query: str
     status: int | None
     fault: str | None
 

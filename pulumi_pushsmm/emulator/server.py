@@ -240,7 +240,7 @@ class EmulatorServer:
         return self.backend.update_config(**changes)
 
     def request_log(self) -> list[dict[str, Any]]:
-        """The /api requests so far: method, path, status, fault (never the key)."""
+        """The /api requests so far: time, method, path, query, status, fault (never the key)."""
         return self.backend.request_log()
 
     def clear_request_log(self) -> None:

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
+from tests.emulator.conftest import FakeClock
 from tests.emulator.helpers import KEY_A, KEY_B, NO_ACCESS, TIMEOUT, assert_error, create, created, get, update
 
 
@@ -140,20 +141,38 @@ def test_list_an_accounts_flows_raw(server: EmulatorServer) -> None:
     assert admin(server, "GET", "/accounts/999/flows").status_code == 404
 
 
-def test_request_log_has_method_path_status_and_never_the_key(server: EmulatorServer) -> None:
-    flow = created(server)
-    get(server, "/flows", key="some-other-SECRET")
-    update(server, flow["id"], title="x")
-    admin(server, "GET", "/config")  # the admin surface is not logged
-    response = admin(server, "GET", "/requests")
-    assert response.json()["data"] == [
-        {"method": "POST", "path": "/api/flows", "status": 201, "fault": None},
-        {"method": "GET", "path": "/api/flows", "status": 401, "fault": None},
-        {"method": "POST", "path": f"/api/flows/{flow['id']}", "status": 200, "fault": None},
-    ]
-    assert "SECRET" not in response.text and "Bearer" not in response.text
-    assert admin(server, "DELETE", "/requests").json() == {"data": []}
-    assert admin(server, "GET", "/requests").json()["data"] == []
+def test_request_log_has_time_method_path_query_status_and_never_the_key(clock: FakeClock) -> None:
+    with EmulatorServer(api_keys=[KEY_A], rate_limit=0, clock=clock) as server:
+        flow = created(server)
+        clock.advance(90.25)
+        get(server, "/flows", key="some-other-SECRET", page="2", results_per_page="10")
+        update(server, flow["id"], title="x")
+        # A key sent in the query by mistake is not kept either.
+        get(server, "/websites", api_key="query-SECRET", access_token="token-SECRET", page="1")
+        admin(server, "GET", "/config")  # the admin surface is not logged
+        response = admin(server, "GET", "/requests")
+        assert response.json()["data"] == [
+            {"time": "2027-01-15T08:00:00.000Z", "method": "POST", "path": "/api/flows", "query": "",
+             "status": 201, "fault": None},
+            {"time": "2027-01-15T08:01:30.250Z", "method": "GET", "path": "/api/flows",
+             "query": "page=2&results_per_page=10", "status": 401, "fault": None},
+            {"time": "2027-01-15T08:01:30.250Z", "method": "POST", "path": f"/api/flows/{flow['id']}", "query": "",
+             "status": 200, "fault": None},
+            {"time": "2027-01-15T08:01:30.250Z", "method": "GET", "path": "/api/websites",
+             "query": "api_key=%5Bredacted%5D&access_token=%5Bredacted%5D&page=1", "status": 200, "fault": None},
+        ]  # fmt: skip
+        assert "SECRET" not in response.text and "Bearer" not in response.text
+        assert admin(server, "DELETE", "/requests").json() == {"data": []}
+        assert admin(server, "GET", "/requests").json()["data"] == []
+
+
+def test_the_admin_surface_answers_with_and_without_a_trailing_slash(server: EmulatorServer) -> None:
+    assert admin(server, "GET", "/").json() == admin(server, "GET").json()
+    assert admin(server, "GET", "/").json()["accounts"] == server.accounts
+    assert admin(server, "PATCH", "/config/", {"rate_limit": 5}).json()["rate_limit"] == 5
+    assert admin(server, "GET", "/config").json() == admin(server, "GET", "/config/").json()
+    assert admin(server, "GET", f"/flows/{created(server)['id']}/").status_code == 200
+    assert admin(server, "GET", "/nope/").status_code == 404
 
 
 def test_switch_the_create_response_shape(server: EmulatorServer) -> None:
