@@ -1,6 +1,7 @@
 """Manage pushsmm web push automation flows as infrastructure as code with Pulumi.
 
-``from pulumi_pushsmm import Flow`` in a Pulumi program manages one pushsmm flow.
+``from pulumi_pushsmm import Flow`` in a Pulumi program manages one pushsmm flow;
+the errors of its client and provider are in :mod:`pulumi_pushsmm.errors`.
 
 The package loads lazily (PEP 562): ``Flow`` and ``FlowArgs`` bring in the
 Pulumi SDK only when first asked for, so ``pulumi_pushsmm.emulator`` and
@@ -13,14 +14,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
-    FlowError,
-    PushsmmApiError,
-    PushsmmConfigError,
-    PushsmmConnectionError,
-    PushsmmError,
-    PushsmmNotFoundError,
-)
 from .names import TYPE_TOKEN
 
 if TYPE_CHECKING:
@@ -66,17 +59,11 @@ __all__ = [
     "Account",
     "Flow",
     "FlowArgs",
-    "FlowError",
     "FlowSequence",
     "FlowStep",
     "GetFlowResult",
     "GetWebsiteResult",
     "LookupFailed",
-    "PushsmmApiError",
-    "PushsmmConfigError",
-    "PushsmmConnectionError",
-    "PushsmmError",
-    "PushsmmNotFoundError",
     "get_flow",
     "get_flow_output",
     "get_flows",

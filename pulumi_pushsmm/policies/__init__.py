@@ -10,11 +10,11 @@ themselves are pure functions over a Flow's properties in
     PolicyPack("my-flows", policies=flow_policies(exclude=["flow-send-spacing"]))
 """
 
+from ..names import TYPE_TOKEN
 from .pack import PACK_NAME, flow_policies, flow_records, plain_props
 from .rules import (
     RULES,
     RULES_BY_NAME,
-    TYPE_TOKEN,
     UNKNOWN,
     Finding,
     FlowRecord,

@@ -29,7 +29,8 @@ from pulumi_policy.proxy import (
 )
 
 from .. import schema
-from .rules import RULES, RULES_BY_NAME, TYPE_TOKEN, UNKNOWN, FlowRecord, Rule
+from ..names import TYPE_TOKEN
+from .rules import RULES, RULES_BY_NAME, UNKNOWN, FlowRecord, Rule
 
 PACK_NAME: Final = "pushsmm-flows"
 """The name of the ready pack in ``policy/``."""

@@ -22,45 +22,6 @@ from typing import Any, Final, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from .. import schema
-from ..names import TYPE_TOKEN
-
-__all__ = [
-    "BUTTONS_COMPLETE",
-    "DEFAULT_UTM_TAGS",
-    "ENABLED_HAS_LANDING_URL",
-    "HTTPS_URLS",
-    "MAX_FLOWS_PER_WEBSITE",
-    "RULES",
-    "RULES_BY_NAME",
-    "SEND_SPACING",
-    "TTL_WINDOW",
-    "TYPE_TOKEN",
-    "UNIQUE_NAMES",
-    "UNKNOWN",
-    "URL_FIELDS",
-    "UTM_FIELDS",
-    "UTM_TAGS",
-    "WAIT_TIME_WINDOW",
-    "Finding",
-    "FlowRecord",
-    "Level",
-    "Rule",
-    "campaign_slug",
-    "check_buttons_complete",
-    "check_default_utm_tags",
-    "check_enabled_has_landing_url",
-    "check_https_urls",
-    "check_max_flows_per_website",
-    "check_send_spacing",
-    "check_ttl_window",
-    "check_unique_names",
-    "check_utm_tags",
-    "check_wait_time_window",
-    "default_utm_tags",
-    "send_minutes",
-    "settings",
-]
-
 
 # --- unknown values ------------------------------------------------------------------------------
 
@@ -169,6 +130,14 @@ def _integer(description: str, default: int | None = None, minimum: int = 0) -> 
     if default is not None:
         spec["default"] = default
     return spec
+
+
+def _window(what: str, unit: str, smallest: int) -> dict[str, Any]:
+    """The ``min<Unit>`` and ``max<Unit>`` settings of a rule that keeps ``what`` within a window."""
+    return {
+        f"min{unit.capitalize()}": _integer(f"Smallest {what} accepted, in {unit}.", smallest),
+        f"max{unit.capitalize()}": _integer(f"Largest {what} accepted, in {unit} (no maximum when unset)."),
+    }
 
 
 def _string(description: str, default: str, max_length: int) -> dict[str, Any]:
@@ -463,19 +432,15 @@ HTTPS_URLS: Final = Rule(
 )
 
 BUTTONS_COMPLETE: Final = Rule(
-    name="flow-buttons-complete",
-    description="A pushsmm flow's button needs both a title and a URL, and button 2 needs button 1.",
-    enforcement="mandatory",
-    check=check_buttons_complete,
-)
+    "flow-buttons-complete", "A pushsmm flow's button needs both a title and a URL, and button 2 needs button 1.",
+    "mandatory", check=check_buttons_complete)
 
 TTL_WINDOW: Final = Rule(
     name="flow-ttl-window",
     description="A pushsmm flow's ttl must lie within the configured window of seconds.",
     enforcement="advisory",
     config={
-        "minSeconds": _integer("Smallest ttl accepted, in seconds.", 3600),
-        "maxSeconds": _integer("Largest ttl accepted, in seconds (no maximum when unset)."),
+        **_window("ttl", "seconds", 3600),
         "allowNowOrNever": _boolean('Accept ttl 0 ("deliver now or never") whatever the minimum.', False),
     },
     check=check_ttl_window,
@@ -485,10 +450,7 @@ WAIT_TIME_WINDOW: Final = Rule(
     name="flow-wait-time-window",
     description="A pushsmm flow's wait time after subscribing must lie within the configured window of minutes.",
     enforcement="advisory",
-    config={
-        "minMinutes": _integer("Shortest wait after subscribing, in minutes.", 5),
-        "maxMinutes": _integer("Longest wait after subscribing, in minutes (no maximum when unset)."),
-    },
+    config=_window("wait after subscribing", "minutes", 5),
     check=check_wait_time_window,
 )
 
@@ -501,11 +463,8 @@ UTM_TAGS: Final = Rule(
 )
 
 ENABLED_HAS_LANDING_URL: Final = Rule(
-    name="flow-enabled-landing-url",
-    description="An enabled pushsmm flow should have a landing URL.",
-    enforcement="advisory",
-    check=check_enabled_has_landing_url,
-)
+    "flow-enabled-landing-url", "An enabled pushsmm flow should have a landing URL.", "advisory",
+    check=check_enabled_has_landing_url)
 
 _TAG_LIMIT: Final = schema.FIELDS_BY_NAME["utm_source"].max_length or 128
 
