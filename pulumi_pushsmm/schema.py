@@ -259,6 +259,8 @@ def _computed(name: str, kind: Kind, doc: str, *, nullable: bool = False) -> Fie
                  read_path=(name,))
 
 
+_IMAGE_TYPES = f"{', '.join(IMAGE_EXTENSIONS[:-1])} or {IMAGE_EXTENSIONS[-1]}"
+_IMAGE_MB = IMAGE_MAX_BYTES // 2**20
 _LABEL = "a button needs a label"
 _TARGET = "a button needs somewhere to go"
 
@@ -271,7 +273,7 @@ FLOW_FIELDS: Final[tuple[Field, ...]] = (
     _text("title", 64, "Title of the push notification.", required=True),
     _text("description", 128, "Body text of the push notification.", required=True),
     _url("url", "Landing URL opened on click (http or https)."),
-    Field("image", Kind.IMAGE, "Path to a local jpg, jpeg, png, svg, webp or gif file (at most 2 MB), uploaded.",
+    Field("image", Kind.IMAGE, f"Path to a local {_IMAGE_TYPES} file (at most {_IMAGE_MB} MB), uploaded.",
           default="", validators=(is_string,), encoding=Encoding.FILE),
     Field("wait_time", Kind.INT, "How long after subscribing the flow is sent, in wait_time_type units.",
           required=True, validators=(is_integer,), rules=(RangeByUnit("wait_time_type", WAIT_TIME_MAX),),

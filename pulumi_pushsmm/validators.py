@@ -284,7 +284,8 @@ def inspect_image(path: str) -> tuple[str | None, str]:
     try:
         size = os.path.getsize(path)
         if size > IMAGE_MAX_BYTES:
-            return f"must be at most 2 MB ({IMAGE_MAX_BYTES} bytes), {path!r} has {size} bytes", ""
+            limit = f"{IMAGE_MAX_BYTES // 2**20} MB ({IMAGE_MAX_BYTES} bytes)"
+            return f"must be at most {limit}, {path!r} has {size} bytes", ""
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:
