@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import subprocess
 import sys
 import zlib
 from collections.abc import Callable
@@ -77,10 +78,11 @@ def find_pulumi_bin_dir() -> Path | None:
     on_path = shutil.which("pulumi")
     if on_path:
         return Path(on_path).resolve().parent
-    cache_root = Path(os.environ.get("PULUMI_PUSHSMM_CACHE", Path.home() / ".cache" / "pulumi-pushsmm"))
-    cached = cache_root / f"pulumi-v{PINNED_VERSION}" / "bin"
-    if (cached / "pulumi").is_file() and (cached / "pulumi-resource-pulumi-python").is_file():
-        return cached
+    # The bootstrap knows which of its cached builds fits this checkout's patch; it builds nothing when asked so.
+    cached = subprocess.run([str(ROOT / "scripts" / "bootstrap-pulumi"), "--cached-bin-dir"], capture_output=True,
+                            text=True, check=False)
+    if cached.returncode == 0 and cached.stdout.strip():
+        return Path(cached.stdout.strip())
     return None
 
 
