@@ -5,7 +5,7 @@ VENV_BIN  := $(CURDIR)/$(VENV)/bin
 # The Pulumi tools come first on PATH, then the virtualenv, so `pulumi` and `python3` are the ones set up here.
 WITH_TOOLS = PATH="$$(scripts/bootstrap-pulumi --bin-dir):$(VENV_BIN):$$PATH"
 
-.PHONY: all venv tools test test-fast lint demo docs generate clean bench bench-quick
+.PHONY: all venv tools test test-fast lint demo docs generate dist clean bench bench-quick
 
 all: test
 
@@ -39,8 +39,12 @@ test-fast: venv
 demo: venv tools
 	$(WITH_TOOLS) PUSHSMM_DEMO_KEEP=$(KEEP) $(VENV_BIN)/python scripts/demo.py
 
+## dist: the sdist and wheel in dist/ (python -m build)
+dist: venv
+	$(VENV_BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache build dist
 
 ## generate: regenerate what the schema table declares: pulumi_pushsmm/flow.py and README's Flow field reference
 generate: venv

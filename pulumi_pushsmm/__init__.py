@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .names import TYPE_TOKEN
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ __all__ = [
     "GetFlowResult",
     "GetWebsiteResult",
     "LookupFailed",
+    "__version__",
     "get_flow",
     "get_flow_output",
     "get_flows",
