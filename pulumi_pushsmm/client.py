@@ -8,6 +8,7 @@ header; no message this module builds contains it.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import time
 from collections.abc import Iterator, Mapping
@@ -25,7 +26,9 @@ from .errors import (  # re-exported: callers have always imported the errors fr
     PushsmmError,
     PushsmmNotFoundError,
 )
-from .names import DEFAULT_BASE_URL
+from .names import DEFAULT_BASE_URL, DEFAULT_RETRY_TIMEOUT
+from .retry_budget import remaining as budget_remaining
+from .retry_budget import retry_budget, retry_deadline
 from .transport import RateLimiter, new_session
 
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
@@ -51,6 +54,7 @@ __all__ = [
     "check_base_url",
     "is_loopback_host",
     "read_retry",
+    "update_retry",
     "write_retry",
 ]
 
@@ -81,23 +85,41 @@ def check_base_url(base_url: str) -> str:
 
 
 class RateLimitRetry(Retry):
-    """urllib3's Retry, also honouring pushsmm's ``X-RateLimit-Reset`` when a 429 has no Retry-After."""
+    """urllib3's Retry, also honouring pushsmm's ``X-RateLimit-Reset``, and stopping at the operation's deadline.
+
+    The deadline comes from :func:`retry_budget` (the client sets one around every call); a retry
+    whose wait would end after it is not made, so the last answer or error is returned instead.
+    """
+
+    def is_exhausted(self) -> bool:
+        """Out of retries by count, or out of time for the wait that would come next."""
+        remaining = budget_remaining()
+        if remaining is not None and remaining <= self.get_backoff_time():
+            return True
+        return super().is_exhausted()
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        """Seconds to wait: Retry-After if present, else until the rate-limit window resets."""
+        """Seconds to wait: Retry-After if present, else until the rate-limit window resets; never past the deadline."""
         retry_after = super().get_retry_after(response)
-        if retry_after is not None or response.status != 429:
-            return retry_after
-        reset = response.headers.get("X-RateLimit-Reset")
-        try:
-            value = float(reset) if reset is not None else None
-        except ValueError:
-            return None
-        if value is None:
-            return None
-        # The header is a Unix time on the real server; a small number is read as seconds.
-        seconds = value - time.time() if value > 1_000_000_000 else value
-        return max(0.0, min(seconds, 60.0))
+        if retry_after is None and response.status == 429:
+            retry_after = _rate_limit_reset(response)
+        remaining = budget_remaining()
+        if retry_after is not None and remaining is not None:
+            retry_after = max(0.0, min(retry_after, remaining))
+        return retry_after
+
+
+def _rate_limit_reset(response: BaseHTTPResponse) -> float | None:
+    reset = response.headers.get("X-RateLimit-Reset")
+    try:
+        value = float(reset) if reset is not None else None
+    except ValueError:
+        return None
+    if value is None:
+        return None
+    # The header is a Unix time on the real server; a small number is read as seconds.
+    seconds = value - time.time() if value > 1_000_000_000 else value
+    return max(0.0, min(seconds, 60.0))
 
 
 def read_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
@@ -114,12 +136,22 @@ def read_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
     )
 
 
+def update_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
+    """Retry for updates (POST /flows/{id}): the same as reads, because an update only sets fields.
+
+    Sending the same update twice leaves the flow as sending it once, so an update that met a
+    5xx, a dropped connection or a timeout is sent again, exactly like a GET.
+    """
+    return read_retry(total, backoff_factor).new(allowed_methods=frozenset({"POST"}))
+
+
 def write_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
-    """Retry for POSTs, which are not idempotent.
+    """Retry for creates (POST /flows), which are not idempotent.
 
     Only what cannot have reached the server is retried: a refused connection,
     and a 429, which pushsmm answers before doing anything. A read error or a
-    5xx may come after the flow was stored, so retrying could make a duplicate.
+    5xx may come after the flow was stored, so it is left to the caller, which
+    looks for the flow before it creates it again (see the provider's create).
     """
     return RateLimitRetry(
         total=total,
@@ -137,7 +169,11 @@ def write_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
 
 
 class PushsmmClient:
-    """A thin client for the endpoints the provider uses: websites, segments and flows."""
+    """A thin client for the endpoints the provider uses: websites, segments and flows.
+
+    Every call retries within a time budget: ``retry_timeout`` seconds per call, or the
+    budget of an enclosing :func:`retry_budget` block when that ends sooner.
+    """
 
     def __init__(
         self,
@@ -146,20 +182,27 @@ class PushsmmClient:
         *,
         reads: Retry | None = None,
         writes: Retry | None = None,
+        updates: Retry | None = None,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         limiter: RateLimiter | None = None,
+        retry_timeout: float = DEFAULT_RETRY_TIMEOUT,
     ) -> None:
         if not api_key:
             raise PushsmmConfigError("pushsmm API key is empty")
         self.base_url = check_base_url(base_url)
+        self.host = urlsplit(self.base_url).netloc
+        self.retry_timeout = retry_timeout
         self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         self._timeout = timeout
-        # One limiter for both sessions: pushsmm counts every request of the key. Pass a shared one
+        # One limiter for every session: pushsmm counts every request of the key. Pass a shared one
         # (transport.limiter_for) so that every client of the process paces together.
         self.limiter = limiter or RateLimiter()
-        # Two sessions, because urllib3 mounts one Retry per adapter and POSTs need a stricter one.
-        self._reads = new_session(self.base_url, reads or read_retry(), self.limiter)
+        self._read_retry = reads or read_retry()
+        # One session per Retry, because urllib3 mounts one Retry per adapter: creates need a
+        # stricter one than reads, and updates may be sent again where creates may not.
+        self._reads = new_session(self.base_url, self._read_retry, self.limiter)
         self._writes = new_session(self.base_url, writes or write_retry(), self.limiter)
+        self._updates = new_session(self.base_url, updates or update_retry(), self.limiter)
 
     def __repr__(self) -> str:
         return f"PushsmmClient(base_url={self.base_url!r})"  # never the key
@@ -168,6 +211,14 @@ class PushsmmClient:
         """Close the underlying connections."""
         self._reads.close()
         self._writes.close()
+        self._updates.close()
+
+    def backoff_seconds(self, attempt: int) -> float:
+        """The reads' backoff before retry number ``attempt`` (1, 2, ...), for a caller's own retry step."""
+        retry = self._read_retry
+        if attempt < 1 or not retry.backoff_factor:
+            return 0.0
+        return float(min(retry.backoff_max, retry.backoff_factor * (2 ** (attempt - 1))))
 
     # --- the one boundary where transport and API errors are translated ---------------------------
 
@@ -179,29 +230,53 @@ class PushsmmClient:
         params: Mapping[str, Any] | None = None,
         form: Mapping[str, str] | None = None,
         files: Mapping[str, UploadFile] | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        session = self._writes if method == "POST" else self._reads
+        session = self._reads if method != "POST" else self._updates if idempotent else self._writes
         url = f"{self.base_url}{path}"
         multipart: dict[str, tuple[str | None, Any] | tuple[str, bytes, str]] | None = None
         if method == "POST":
             # requests builds the multipart body; plain values become parts without a file name.
             multipart = {name: (None, value) for name, value in (form or {}).items()}
             multipart.update(dict(files or {}))
-        try:
-            response = session.request(
-                method,
-                url,
-                params=params,
-                files=multipart,
-                headers=self._headers,
-                timeout=self._timeout,
-                allow_redirects=False,
-            )
-        except requests.exceptions.RetryError as exc:
-            raise PushsmmConnectionError(method, path, "too many retries") from exc
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            raise PushsmmConnectionError(method, path, type(exc).__name__) from exc
+        started = time.monotonic()
+        budget = contextlib.nullcontext() if retry_deadline() is not None else retry_budget(self.retry_timeout)
+        with budget:
+            try:
+                response = session.request(
+                    method,
+                    url,
+                    params=params,
+                    files=multipart,
+                    headers=self._headers,
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                )
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                # With raise_on_status=False urllib3 hands back the last answer when retries run out,
+                # so only transport failures arrive here. Say what happened, and where.
+                waited = time.monotonic() - started
+                raise PushsmmConnectionError(method, path, self._describe(exc, waited)) from None
         return self._parse(method, path, response)
+
+    def _describe(self, exc: Exception, waited: float) -> str:
+        """What a transport failure was, in words, naming the host of the base URL (never the key)."""
+        text = str(exc).lower()
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or "connecttimeout" in text:
+            what = f"connecting to {self.host} timed out"
+        elif isinstance(exc, requests.exceptions.ReadTimeout) or "read timed out" in text:
+            what = f"{self.host} accepted the connection but sent no answer within {self._timeout[1]:g} s"
+        elif "name or service not known" in text or "nodename nor servname" in text or "resolution" in text:
+            what = f"the host name {self.host} could not be resolved"
+        elif "refused" in text:
+            what = f"{self.host} refused the connection (is the server running, and is the base URL right?)"
+        elif "remotedisconnected" in text or "aborted" in text or "reset" in text or "closed" in text:
+            what = f"{self.host} closed the connection without answering"
+        elif isinstance(exc, requests.exceptions.SSLError) or "ssl" in text or "certificate" in text:
+            what = f"the TLS handshake with {self.host} failed"
+        else:
+            what = f"{self.host} could not be reached ({type(exc).__name__})"
+        return f"{what}; gave up after {waited:.0f} s of retries"
 
     @staticmethod
     def _parse(method: str, path: str, response: requests.Response) -> Any:
@@ -215,12 +290,18 @@ class PushsmmClient:
         if response.content:
             try:
                 body = response.json()
-            except ValueError as exc:
+            except ValueError:
                 kind = response.headers.get("Content-Type", "unknown content")
-                raise PushsmmApiError(method, path, status, f"expected JSON, got {kind}") from exc
+                raise PushsmmApiError(method, path, status, f"expected JSON, got {kind}") from None
         if status >= 400:
             error_class = PushsmmNotFoundError if status == 404 else PushsmmApiError
-            raise error_class(method, path, status, _api_message(body) or response.reason or "error")
+            message = _api_message(body) or response.reason or "error"
+            if status == 429:
+                message += ("; the rate limit was still exhausted when the retry time ran out. Wait a minute and "
+                            "run again, or give retries more time with pushsmm:retryTimeout")
+            elif status >= 500:
+                message += "; pushsmm kept failing until the retry time ran out. Run again later"
+            raise error_class(method, path, status, message)
         if isinstance(body, dict) and body.get("status") == "error":
             # A failed image upload answers 200 with {"message": [...], "status": "error"}.
             raise PushsmmApiError(method, path, status, _api_message(body) or "the API reported an error")
@@ -273,16 +354,35 @@ class PushsmmClient:
         """One flow; raises PushsmmNotFoundError when it does not exist."""
         return _data(self._request("GET", f"/flows/{flow_id}"), "GET", f"/flows/{flow_id}")
 
-    def create_flow(self, form: Mapping[str, str], files: Mapping[str, UploadFile] | None = None) -> dict[str, Any]:
-        """POST a new flow; returns the ``data`` object, which may be the whole flow or only its id."""
-        return _data(self._request("POST", "/flows", form=form, files=files), "POST", "/flows")
+    def create_flow(self, form: Mapping[str, str], image: UploadFile | None = None) -> dict[str, Any]:
+        """POST a new flow, with its image as the multipart ``image`` part; returns the whole stored flow.
+
+        Sent once: a 5xx or a lost answer raises, and the caller must find out whether the flow was
+        stored before creating it again.
+        """
+        files = {"image": image} if image else None
+        data = _data(self._request("POST", "/flows", form=form, files=files), "POST", "/flows")
+        return self._whole_flow(data)
 
     def update_flow(
-        self, flow_id: int | str, form: Mapping[str, str], files: Mapping[str, UploadFile] | None = None
+        self,
+        flow_id: int | str,
+        form: Mapping[str, str],
+        *,
+        image: UploadFile | None = None,
+        remove_image: bool = False,
     ) -> dict[str, Any]:
-        """POST changed fields of a flow; returns the ``data`` object."""
+        """POST changed fields of a flow (a new image, or removing it); returns the whole stored flow.
+
+        Retried like a read: an update only sets fields, so sending it again is harmless.
+        """
         path = f"/flows/{flow_id}"
-        return _data(self._request("POST", path, form=form, files=files), "POST", path)
+        fields = dict(form)
+        if remove_image and not image:
+            fields["image_remove"] = "1"
+        files = {"image": image} if image else None
+        data = _data(self._request("POST", path, form=fields, files=files, idempotent=True), "POST", path)
+        return self._whole_flow(data)
 
     def download(self, url: str) -> bytes:
         """The bytes at a public URL, such as a flow's ``image_url``; sent without the API key."""
@@ -297,6 +397,12 @@ class PushsmmClient:
     def delete_flow(self, flow_id: int | str) -> None:
         """Delete a flow; raises PushsmmNotFoundError when it does not exist."""
         self._request("DELETE", f"/flows/{flow_id}")
+
+    def _whole_flow(self, data: dict[str, Any]) -> dict[str, Any]:
+        # pushsmm answers a write with the whole flow; its reference documents only {"id"}. Fetch only then.
+        if "website_id" in data and "settings" in data:
+            return data
+        return self.get_flow(data["id"])
 
 
 def _api_message(body: Any) -> str:

@@ -35,3 +35,12 @@ REQUESTS_PER_MINUTE_ENV: Final = "PUSHSMM_REQUESTS_PER_MINUTE"
 
 LOG_ENV: Final = "PUSHSMM_LOG"
 """Environment variable that turns on the provider's per-request log (``debug``)."""
+
+RETRY_TIMEOUT_CONFIG: Final = "pushsmm:retryTimeout"
+"""Stack config key: seconds one Flow operation may spend retrying (all its requests together)."""
+
+RETRY_TIMEOUT_ENV: Final = "PUSHSMM_RETRY_TIMEOUT"
+"""Environment variable read when ``pushsmm:retryTimeout`` is not set."""
+
+DEFAULT_RETRY_TIMEOUT: Final = 120.0
+"""Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""

@@ -13,10 +13,10 @@ secret, is tiny, and is the same bytes for every Flow of a program.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -48,9 +48,14 @@ from .names import (
     BASE_URL_CONFIG,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    DEFAULT_RETRY_TIMEOUT,
     REQUESTS_PER_MINUTE_CONFIG,
     REQUESTS_PER_MINUTE_ENV,
+    RETRY_TIMEOUT_CONFIG,
+    RETRY_TIMEOUT_ENV,
 )
+from .reporting import install_error_formatting, user_facing
+from .retry_budget import retry_budget, retry_deadline
 from .snapshot import FlowSnapshot
 
 # The HTTP client (and with it requests) is imported only where a client is made, inside the provider
@@ -86,11 +91,13 @@ class ProviderContext:
 
     base_url: str
     api_key: str | None
+    retry_timeout: float = DEFAULT_RETRY_TIMEOUT
     _client: PushsmmClient | None = None
-    _website_ids: dict[int, str] | None = None
+    _websites: dict[int, dict[str, Any]] | None = None
     _segments: dict[int, int] | None = None  # segment id -> website id
     requests_per_minute: int | None = None  # client-side pacing below pushsmm's own limit
     _flows: FlowSnapshot | None = None
+    _preview_lookup_failed: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -102,8 +109,9 @@ class ProviderContext:
         base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
         rpm = (config.get(REQUESTS_PER_MINUTE_CONFIG) if config else None) or os.environ.get(REQUESTS_PER_MINUTE_ENV)
+        raw_timeout = (config.get(RETRY_TIMEOUT_CONFIG) if config else None) or os.environ.get(RETRY_TIMEOUT_ENV)
         return cls(base_url=check_base_url(str(base_url)), api_key=str(api_key) if api_key else None,
-                   requests_per_minute=requests_per_minute_setting(rpm))
+                   requests_per_minute=requests_per_minute_setting(rpm), retry_timeout=_retry_timeout(raw_timeout))
 
     def __repr__(self) -> str:
         return f"ProviderContext(base_url={self.base_url!r}, api_key={'<set>' if self.api_key else None})"
@@ -123,7 +131,8 @@ class ProviderContext:
 
                 # One limiter per key for the whole process, so every thread paces together.
                 limiter = limiter_for(self.base_url, self.api_key, self.requests_per_minute)
-                self._client = PushsmmClient(self.base_url, self.api_key, limiter=limiter)
+                self._client = PushsmmClient(self.base_url, self.api_key, limiter=limiter,
+                                             retry_timeout=self.retry_timeout)
             return self._client
 
     @property
@@ -135,14 +144,21 @@ class ProviderContext:
                 self._flows = FlowSnapshot(client.list_flows_page)
             return self._flows
 
-    def website_ids(self) -> dict[int, str]:
-        """Website id -> host for the account, fetched once per provider process."""
+    def websites(self) -> dict[int, dict[str, Any]]:
+        """Website id -> website object of the account, fetched once per provider process."""
         client = self.client
         with self._lock:
-            if self._website_ids is None:
-                self._website_ids = {int(w["id"]): str(w.get("host") or w.get("name") or "") for w in
-                                     client.list_websites()}
-            return self._website_ids
+            if self._websites is None:
+                self._websites = {int(w["id"]): w for w in client.list_websites()}
+            return self._websites
+
+    def website_ids(self) -> dict[int, str]:
+        """Website id -> host for the account, fetched once per provider process."""
+        return {i: str(w.get("host") or w.get("name") or "") for i, w in self.websites().items()}
+
+    def account_ids(self) -> set[int]:
+        """The user id(s) owning the key's websites: the account the key belongs to."""
+        return {int(w["user_id"]) for w in self.websites().values() if w.get("user_id") is not None}
 
     def segment_websites(self) -> dict[int, int]:
         """Segment id -> website id for the account, fetched once per provider process."""
@@ -152,24 +168,91 @@ class ProviderContext:
                 self._segments = {int(s["id"]): int(s["website_id"]) for s in client.list_segments()}
             return self._segments
 
-    def verify_targets(self, website_id: int, segment: Any) -> None:
-        """Refuse ids that pushsmm would silently replace (first website, segment "all")."""
+    def target_problem(self, website_id: int, segment: Any) -> tuple[str, str] | None:
+        """(field, reason) when an id is not the account's, which pushsmm would silently replace."""
         websites = self.website_ids()
         if website_id not in websites:
             known = ", ".join(f"{i} ({host})" for i, host in sorted(websites.items())) or "none"
-            raise FlowError(
+            return "website_id", (
                 f"website_id {website_id} is not a website of this pushsmm account "
                 f"(pushsmm would silently use the first website instead); the account's websites are: {known}"
             )
         if segment == "all":
-            return
+            return None
         segments = self.segment_websites()
         if segments.get(int(segment)) != website_id:
             known = ", ".join(str(s) for s, w in sorted(segments.items()) if w == website_id) or "none"
-            raise FlowError(
+            return "segment", (
                 f"segment {segment} is not a segment of website {website_id} "
                 f'(pushsmm would silently send to "all" instead); that website\'s segments are: {known}'
             )
+        return None
+
+    def verify_targets(self, website_id: int, segment: Any) -> None:
+        """Refuse ids that pushsmm would silently replace (first website, segment "all")."""
+        problem = self.target_problem(website_id, segment)
+        if problem:
+            raise FlowError(problem[1])
+
+    def preview_target_problem(self, website_id: Any, segment: Any) -> tuple[str, str] | None:
+        """The same check at preview, when a key is set; skipped without a key or when pushsmm cannot be reached.
+
+        A failed lookup is not retried for the next resource: one unreachable host must not make a
+        preview of N flows wait N times. ``up`` looks again and reports what went wrong.
+        """
+        if not self.api_key or self._preview_lookup_failed:
+            return None
+        if not isinstance(website_id, int) or not (segment == "all" or isinstance(segment, int)):
+            return None
+        try:
+            return self.target_problem(website_id, segment)
+        except PushsmmError:
+            self._preview_lookup_failed = True
+            return None
+
+    def confirm_gone(self, flow_id: str, props: Mapping[str, Any], command: str) -> None:
+        """Make sure a 404 means "deleted", not "another account's flow": the key's account must own its website.
+
+        Raises FlowError, naming both accounts and websites, when the key belongs to another account.
+        """
+        website_id = _as_int(props.get("website_id"))
+        recorded_user = _as_int(props.get("user_id"))
+        websites = self.website_ids()
+        if website_id is not None and website_id in websites:
+            return
+        mine = ", ".join(f"{i} ({host})" for i, host in sorted(websites.items())) or "none"
+        accounts = ", ".join(str(u) for u in sorted(self.account_ids())) or "unknown"
+        owner = f"account {recorded_user}" if recorded_user is not None else "the account that created it"
+        raise FlowError(
+            f"pushsmm answered 404 (not found) for flow {flow_id} with the configured API key, but the flow belongs "
+            f"to website {website_id} of {owner} (as recorded at the last `pulumi up`), which is not a website of "
+            f"this key's account (account {accounts}, websites: {mine}). The key is probably another account's, "
+            f"so the flow was left alone and nothing was changed. Set the key of {owner} "
+            f"(`pulumi config set --secret {API_KEY_CONFIG} <key>`) and run `pulumi {command} --run-program` so the "
+            "command uses the config, not the settings recorded at the last up; see README, "
+            "\"Changing the key or the URL\"."
+        )
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value)
+
+
+def _retry_timeout(raw: Any) -> float:
+    if raw is None or raw == "":
+        return DEFAULT_RETRY_TIMEOUT
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise PushsmmConfigError(
+            f"{RETRY_TIMEOUT_CONFIG} (or {RETRY_TIMEOUT_ENV}) must be a number of seconds from 0 to 3600, "
+            f"got {raw!r}"
+        )
+    return value
 
 
 class FlowProvider(ResourceProvider):
@@ -187,10 +270,14 @@ class FlowProvider(ResourceProvider):
     # --- configuration ------------------------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read ``pushsmm:apiKey`` and ``pushsmm:baseUrl`` (or PUSHSMM_API_KEY / PUSHSMM_BASE_URL)."""
+        """Read ``pushsmm:apiKey``, ``pushsmm:baseUrl``, ``pushsmm:retryTimeout`` and ``pushsmm:requestsPerMinute``.
+
+        Each falls back to its PUSHSMM_* environment variable.
+        """
         from .transport import configure_logging
 
         configure_logging()  # only in the provider's own process: the engine shows its stderr
+        install_error_formatting()
         self._context = ProviderContext.from_config(req.config)
 
     @property
@@ -200,14 +287,25 @@ class FlowProvider(ResourceProvider):
             self._context = ProviderContext.from_config(None)
         return self._context
 
-    # --- check and diff: no network -----------------------------------------------------------------
+    # --- check and diff: no writes ------------------------------------------------------------------
 
+    @user_facing("checking")
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Reject what pushsmm would silently rewrite; fill in its defaults; record the image hash."""
+        """Reject what pushsmm would silently rewrite; fill in its defaults; record the image hash.
+
+        With a key configured, website_id and segment are also checked against the account (one
+        cached lookup per process); without one, ``up`` checks them before writing.
+        """
         validation = schema.validate_inputs(news, _is_unknown)
         failures = [CheckFailure(name, reason) for name, reason in validation.failures]
+        if not failures:
+            inputs = schema.coerce_inputs(validation.inputs)
+            problem = self.context.preview_target_problem(inputs.get("website_id"), inputs.get("segment", "all"))
+            if problem:
+                failures.append(CheckFailure(*problem))
         return CheckResult(validation.inputs, failures)
 
+    @user_facing("comparing")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare desired inputs with those recorded in the old outputs; every change is in place."""
         changed = self._changed_keys(schema.coerce_inputs(olds), schema.coerce_inputs(news))
@@ -226,102 +324,137 @@ class FlowProvider(ResourceProvider):
 
     # --- create, read, update, delete ------------------------------------------------------------
 
+    @user_facing("creating")
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the flow, then make sure pushsmm stored exactly what was asked."""
         props = schema.coerce_inputs(props)
         ctx = self.context
-        ctx.verify_targets(props["website_id"], props.get("segment", "all"))
-        form = schema.encode_form(props, create=True)
-        files = {"image": schema.image_upload(props["image"])} if props.get("image") else None
-        if props.get(schema.ADOPT_KEY):
-            return self._adopt(int(props[schema.ADOPT_KEY]), props, files)
-        try:
-            flow = self._whole_flow(ctx.client.create_flow(form, files))
-        except (PushsmmConnectionError, PushsmmApiError) as exc:
-            if isinstance(exc, PushsmmApiError) and exc.status < 500:
-                raise
-            # The answer was lost or was a server error, but pushsmm may have stored the flow
-            # before failing. Creating it again would leave a duplicate, so look for it first.
-            flow = self._committed_flow(props, exc)
+        with retry_budget(ctx.retry_timeout):
+            ctx.verify_targets(props["website_id"], props.get("segment", "all"))
+            image = schema.image_upload(props["image"]) if props.get("image") else None
+            if props.get(schema.ADOPT_KEY):
+                return self._adopt(int(props[schema.ADOPT_KEY]), props, image)
+            flow = self._create_once(props, image)
         ctx.flows.put(flow)
         outs = self._outputs(flow, props)
         names = [f.name for f in schema.INPUT_FIELDS]
         problems = schema.stored_differences(props, outs, names)
         if problems:
-            self._discard(str(flow["id"]))
+            self._discard(str(flow["id"]), props)
             raise FlowError(
                 "pushsmm stored different values than requested, so the new flow was deleted again: "
                 + "; ".join(problems)
             )
         return CreateResult(str(flow["id"]), outs)
 
+    def _create_once(self, props: dict[str, Any], image: UploadFile | None) -> dict[str, Any]:
+        """Create the flow exactly once, however often the answer is lost.
+
+        A create that met a 5xx or lost its answer may have been stored. So before every new POST
+        the account's flows are searched for it (:meth:`_committed_flow`): found, it is the result;
+        not found, the POST is sent again after the reads' backoff, until the operation's retry
+        budget runs out. A 4xx other than those urllib3 already retried is final at once.
+        """
+        client = self.context.client
+        form = schema.encode_form(props, create=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return client.create_flow(form, image)
+            except (PushsmmConnectionError, PushsmmApiError) as exc:
+                if isinstance(exc, PushsmmApiError) and exc.status < 500:
+                    raise
+                found = self._committed_flow(props, exc)
+                if found is not None:
+                    return found
+                deadline = retry_deadline()
+                wait = client.backoff_seconds(attempt)
+                if deadline is None or time.monotonic() + wait >= deadline:
+                    raise FlowError(
+                        f"creating flow {props.get('name')!r} on website {props.get('website_id')} failed "
+                        f"{attempt} time(s) and pushsmm stored nothing; the last error: {exc}. "
+                        f"Run `pulumi up` again, or allow more time with {RETRY_TIMEOUT_CONFIG}"
+                    ) from None
+                time.sleep(wait)
+
+    @user_facing("reading")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the flow and map it back into inputs and outputs; an empty id when it is gone."""
         ctx = self.context
-        flow = ctx.flows.find(id_)
-        if flow is None:
-            # Not in the list: one GET says whether it is really gone.
-            try:
-                flow = ctx.client.get_flow(id_)
-            except PushsmmNotFoundError:
-                return ReadResult("", {})
+        with retry_budget(ctx.retry_timeout):
+            flow = ctx.flows.find(id_)
+            if flow is None:
+                # Not in the list: one GET says whether it is really gone.
+                try:
+                    flow = ctx.client.get_flow(id_)
+                except PushsmmNotFoundError:
+                    ctx.confirm_gone(id_, props, "refresh")
+                    return ReadResult("", {})
         outs = self._outputs(flow, props)
         inputs = {k: outs[k] for k in _DIFFED_KEYS}
         return ReadResult(str(flow["id"]), outs, inputs)
 
+    @user_facing("updating")
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One POST with the changed fields; the image only when its bytes changed."""
         olds, news = schema.coerce_inputs(olds), schema.coerce_inputs(news)
         ctx = self.context
         changed = self._changed_keys(olds, news)
-        if "website_id" in changed or "segment" in changed:
-            ctx.verify_targets(news["website_id"], news.get("segment", "all"))
         names = [k for k in changed if k in schema.FIELDS_BY_NAME]
         form = schema.encode_form(news, names, create=False)
-        files = None
+        image = None
+        remove_image = False
         if schema.IMAGE_HASH_KEY in changed:
             if news.get("image"):
-                files = {"image": schema.image_upload(news["image"])}
+                image = schema.image_upload(news["image"])
             else:
-                form["image_remove"] = "1"
-        if not form and not files:
+                remove_image = True
+        if not form and not image and not remove_image:
             # Only the local image path changed, not its bytes: nothing to tell pushsmm.
             return UpdateResult({**olds, "image": news.get("image", ""), schema.IMAGE_HASH_KEY:
                                  news.get(schema.IMAGE_HASH_KEY, "")})
-        flow = self._whole_flow(ctx.client.update_flow(id_, form, files))
-        ctx.flows.put(flow)
+        with retry_budget(ctx.retry_timeout):
+            if "website_id" in changed or "segment" in changed:
+                ctx.verify_targets(news["website_id"], news.get("segment", "all"))
+            flow = ctx.client.update_flow(id_, form, image=image, remove_image=remove_image)
+            ctx.flows.put(flow)
         outs = self._outputs(flow, news)
         problems = schema.stored_differences(news, outs, names)
         if problems:
             raise FlowError(f"pushsmm stored different values than requested for flow {id_}: " + "; ".join(problems))
         return UpdateResult(outs)
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        """DELETE the flow; one that is already gone counts as deleted."""
-        self._discard(id_)
+    @user_facing("deleting")
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """DELETE the flow; one that is already gone counts as deleted, once the key is shown to be the owner's."""
+        with retry_budget(self.context.retry_timeout):
+            self._discard(id_, props)
 
     # --- helpers ---------------------------------------------------------------------------------------
 
-    def _discard(self, id_: str) -> None:
-        with contextlib.suppress(PushsmmNotFoundError):
+    def _discard(self, id_: str, props: Mapping[str, Any]) -> None:
+        try:
             self.context.client.delete_flow(id_)
+        except PushsmmNotFoundError:
+            self.context.confirm_gone(id_, props, "destroy")
         self.context.flows.drop(id_)
 
-    def _adopt(self, flow_id: int, props: dict[str, Any], files: dict[str, UploadFile] | None) -> CreateResult:
+    def _adopt(self, flow_id: int, props: dict[str, Any], image: UploadFile | None) -> CreateResult:
         """Take over an existing flow: update whatever differs from the inputs, keep its id."""
         client = self.context.client
         try:
             current = client.get_flow(flow_id)
-        except PushsmmNotFoundError as exc:
-            raise FlowError(f"adopt_id {flow_id}: there is no such flow in this pushsmm account") from exc
+        except PushsmmNotFoundError:
+            raise FlowError(f"adopt_id {flow_id}: there is no such flow in this pushsmm account") from None
         stored, _ = schema.read_back(current)
         names = [f.name for f in schema.INPUT_FIELDS if f.name in stored and stored[f.name] != props.get(f.name)]
         form = schema.encode_form(props, names, create=False)
-        if files and self._same_image(current, props):
-            files = None  # the flow already shows these very bytes: uploading them again would change its image_url
+        if image and self._same_image(current, props):
+            image = None  # the flow already shows these very bytes: uploading them again would change its image_url
         flow = current
-        if form or files:
-            flow = self._whole_flow(client.update_flow(flow_id, form, files))
+        if form or image:
+            flow = client.update_flow(flow_id, form, image=image)
         self.context.flows.put(flow)
         outs = {**self._outputs(flow, props), schema.ADOPT_KEY: flow_id}
         problems = schema.stored_differences(props, outs, [f.name for f in schema.INPUT_FIELDS])
@@ -337,27 +470,16 @@ class FlowProvider(ResourceProvider):
             return False
         return hashlib.sha256(self.context.client.download(str(url))).hexdigest() == str(wanted)
 
-    def _committed_flow(self, props: Mapping[str, Any], failure: PushsmmError) -> dict[str, Any]:
-        """The flow a failed create stored anyway, when exactly one flow of the website matches it."""
-        wanted = {k: v for k, v in props.items() if k in schema.FIELDS_BY_NAME and k != "image"}
-        matches = []
-        for candidate in self.context.client.list_flows(website_id=props["website_id"]):
-            inputs, _ = schema.read_back(candidate)
-            if all(inputs.get(k) == v for k, v in wanted.items()):
-                matches.append(candidate)
+    def _committed_flow(self, props: Mapping[str, Any], failure: PushsmmError) -> dict[str, Any] | None:
+        """The flow a failed create stored anyway, when exactly one flow of the website matches it; None if none."""
+        matches = matching_flows(self.context.client.list_flows(website_id=props["website_id"]), props)
         if len(matches) == 1:
             return matches[0]
         if matches:
             ids = ", ".join(str(m["id"]) for m in matches)
-            raise FlowError(f"creating the flow failed ({failure}) and flows {ids} all match it; "
-                            "delete the extra ones in pushsmm, then import the one to keep") from failure
-        raise failure
-
-    def _whole_flow(self, data: dict[str, Any]) -> dict[str, Any]:
-        # pushsmm answers with the whole flow; its reference documents only {"id"}. Fetch only then.
-        if "website_id" in data and "settings" in data:
-            return data
-        return self.context.client.get_flow(data["id"])
+            raise FlowError(f"creating flow {props.get('name')!r} failed ({failure}) and flows {ids} all match it; "
+                            "delete the extra ones in pushsmm, then adopt the one to keep with adopt_id") from None
+        return None
 
     @staticmethod
     def _outputs(flow: Mapping[str, Any], local: Mapping[str, Any]) -> dict[str, Any]:
@@ -367,3 +489,16 @@ class FlowProvider(ResourceProvider):
         image = (local.get("image") or "") if has_image else ""
         image_hash = (local.get(schema.IMAGE_HASH_KEY) or "") if has_image else ""
         return {**inputs, "image": image, schema.IMAGE_HASH_KEY: image_hash, **computed}
+
+
+def matching_flows(candidates: list[dict[str, Any]], props: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The API flows whose every input (but the local image path) equals ``props``."""
+    wanted = {k: v for k, v in props.items() if k in schema.FIELDS_BY_NAME and k != "image"
+              and schema.FIELDS_BY_NAME[k].is_input}
+    matches = []
+    for candidate in candidates:
+        inputs, _ = schema.read_back(candidate)
+        if int(candidate.get("website_id") or 0) == props.get("website_id") and all(
+                inputs.get(k) == v for k, v in wanted.items()):
+            matches.append(candidate)
+    return matches
