@@ -287,21 +287,23 @@ class PushsmmClient:
                 method, path, status, f"redirected to {where}: the pushsmm API may be switched off for this site"
             )
         body: Any = None
+        not_json = ""
         if response.content:
             try:
                 body = response.json()
             except ValueError:
-                kind = response.headers.get("Content-Type", "unknown content")
-                raise PushsmmApiError(method, path, status, f"expected JSON, got {kind}") from None
+                not_json = f"expected JSON, got {response.headers.get('Content-Type', 'unknown content')}"
         if status >= 400:
             error_class = PushsmmNotFoundError if status == 404 else PushsmmApiError
-            message = _api_message(body) or response.reason or "error"
+            message = _api_message(body) or not_json or response.reason or "error"
             if status == 429:
                 message += ("; the rate limit was still exhausted when the retry time ran out. Wait a minute and "
                             "run again, or give retries more time with pushsmm:retryTimeout")
             elif status >= 500:
                 message += "; pushsmm kept failing until the retry time ran out. Run again later"
             raise error_class(method, path, status, message)
+        if not_json:
+            raise PushsmmApiError(method, path, status, not_json)
         if isinstance(body, dict) and body.get("status") == "error":
             # A failed image upload answers 200 with {"message": [...], "status": "error"}.
             raise PushsmmApiError(method, path, status, _api_message(body) or "the API reported an error")

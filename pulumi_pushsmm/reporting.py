@@ -130,7 +130,7 @@ def install_error_formatting(*, force: bool = False) -> None:
     tracebacks; ``force`` is for tests of this function.
     """
     global _installed
-    if _installed or not (force or running_in_provider_host()):
+    if not force and (_installed or not running_in_provider_host()):
         return
     _installed = True
     main = sys.modules.get("__main__")

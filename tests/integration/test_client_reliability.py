@@ -12,6 +12,7 @@ from pulumi_pushsmm.client import (
     PushsmmConnectionError,
     PushsmmNotFoundError,
     read_retry,
+    update_retry,
     write_retry,
 )
 from pulumi_pushsmm.emulator import EmulatorServer
@@ -23,7 +24,8 @@ FORM = {"name": "Reliable", "title": "t", "description": "d", "wait_time": "5", 
 def fast_client(emulator: EmulatorServer, timeout: tuple[float, float] = (2.0, 5.0)) -> PushsmmClient:
     """A client whose backoff is short enough for tests; the retry policy is otherwise the real one."""
     return PushsmmClient(emulator.base_url, KEY_A, reads=read_retry(backoff_factor=0.01),
-                         writes=write_retry(backoff_factor=0.01), timeout=timeout)
+                         writes=write_retry(backoff_factor=0.01), updates=update_retry(backoff_factor=0.01),
+                         timeout=timeout)
 
 
 def form(emulator: EmulatorServer) -> dict[str, str]:
@@ -97,3 +99,63 @@ def test_persistent_server_errors_end_in_an_api_error(emulator: EmulatorServer) 
 def test_not_found_is_its_own_error(emulator: EmulatorServer) -> None:
     with pytest.raises(PushsmmNotFoundError):
         fast_client(emulator).get_flow(424242)
+
+
+def test_an_update_is_retried_through_drops_and_server_errors(emulator: EmulatorServer) -> None:
+    client = fast_client(emulator)
+    created = client.create_flow(form(emulator))
+    emulator.clear_request_log()
+    emulator.set_faults(fault("drop", methods=["POST"], count=1), fault("error", statuses=[503], methods=["POST"],
+                                                                        count=1))
+    updated = client.update_flow(created["id"], {"title": "again"})
+    assert updated["title"] == "again"
+    assert methods(emulator) == ["POST", "POST", "POST"]
+
+
+def test_image_part_names_live_in_the_client(emulator: EmulatorServer) -> None:
+    from tests.support import png_bytes
+
+    client = fast_client(emulator)
+    created = client.create_flow(form(emulator), ("a.png", png_bytes(), "image/png"))
+    assert created["image_url"]
+    removed = client.update_flow(created["id"], {}, remove_image=True)
+    assert removed["image_url"] is None
+
+
+def test_an_unreachable_host_is_named_and_the_wait_is_bounded() -> None:
+    import socket
+    import time
+
+    from pulumi_pushsmm.client import retry_budget
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = PushsmmClient(f"http://127.0.0.1:{port}/api", KEY_A, reads=read_retry(backoff_factor=0.2))
+    started = time.monotonic()
+    with retry_budget(1.0), pytest.raises(PushsmmConnectionError) as raised:
+        client.list_flows()
+    assert time.monotonic() - started < 3
+    message = str(raised.value)
+    assert f"127.0.0.1:{port}" in message and "refused" in message and KEY_A not in message
+    assert raised.value.__cause__ is None
+
+
+def test_the_retry_budget_bounds_a_persistent_server_error(emulator: EmulatorServer) -> None:
+    import time
+
+    client = PushsmmClient(emulator.base_url, KEY_A, reads=read_retry(total=50, backoff_factor=0.2),
+                           retry_timeout=1.5)
+    emulator.set_faults(fault("error", statuses=[503], methods=["GET"]))
+    started = time.monotonic()
+    with pytest.raises(PushsmmApiError, match="kept failing until the retry time ran out"):
+        client.list_flows()
+    assert time.monotonic() - started < 3.5
+
+
+def test_a_rate_limit_that_outlasts_the_budget_says_so(emulator: EmulatorServer) -> None:
+    client = PushsmmClient(emulator.base_url, KEY_A, reads=read_retry(backoff_factor=0.01), retry_timeout=0.5)
+    emulator.set_faults(fault("error", statuses=[429], methods=["GET"]))
+    with pytest.raises(PushsmmApiError, match=r"rate limit .* pushsmm:retryTimeout") as raised:
+        client.list_flows()
+    assert raised.value.status == 429

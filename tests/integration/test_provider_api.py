@@ -10,6 +10,7 @@ import pytest
 from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError, PushsmmError
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowError, FlowProvider
+from pulumi_pushsmm.reporting import FlowOperationError
 from tests.support import KEY_A, KEY_B, VALID, configured_provider, png_bytes
 
 
@@ -98,28 +99,50 @@ def test_website_lookup_is_cached_for_the_process(emulator: EmulatorServer, prov
     assert lookups == ["GET /api/websites", "GET /api/segments"]
 
 
-def test_unknown_website_is_refused_before_any_write(emulator: EmulatorServer, provider: FlowProvider) -> None:
+def failures(provider: FlowProvider, **changes: Any) -> dict[str, str]:
+    """check's failures by field."""
+    return {f.property: f.reason for f in provider.check({}, {**VALID, **changes}).failures}
+
+
+def test_unknown_website_is_refused_at_check_and_at_create(emulator: EmulatorServer, provider: FlowProvider) -> None:
     other_account_site = website(emulator, account=1)
-    with pytest.raises(FlowError, match=rf"website_id {other_account_site} is not a website of this pushsmm account"):
-        provider.create(checked(provider, website_id=other_account_site))
-    with pytest.raises(FlowError, match="website_id 99999"):
-        provider.create(checked(provider, website_id=99999))
+    assert f"website_id {other_account_site} is not a website of this pushsmm account" in failures(
+        provider, website_id=other_account_site)["website_id"]
+    # create checks again (a preview without a key could not).
+    inputs = {**checked(provider, website_id=website(emulator)), "website_id": 99999}
+    with pytest.raises(FlowOperationError, match="website_id 99999") as raised:
+        provider.create(inputs)
+    assert isinstance(raised.value.error, FlowError)
     assert writes(emulator) == []
+
+
+def test_check_looks_the_account_up_once_and_not_without_a_key(emulator: EmulatorServer, provider: FlowProvider,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    site = website(emulator)
+    for title in ("one", "two", "three"):
+        checked(provider, website_id=site, title=title, segment=segment_of(emulator, site))
+    assert calls(emulator) == ["GET /api/websites", "GET /api/segments"]
+    emulator.clear_request_log()
+    monkeypatch.delenv("PUSHSMM_API_KEY", raising=False)
+    monkeypatch.setenv("PUSHSMM_BASE_URL", emulator.base_url)
+    keyless = FlowProvider()
+    assert not keyless.check({}, {**VALID, "website_id": 99999}).failures  # up catches it, as before
+    assert calls(emulator) == []
 
 
 def test_segment_of_another_website_is_refused(emulator: EmulatorServer, provider: FlowProvider) -> None:
     first, second = website(emulator, 0), website(emulator, 1)
-    with pytest.raises(FlowError, match=rf"segment {segment_of(emulator, second)} is not a segment of website {first}"):
-        provider.create(checked(provider, website_id=first, segment=segment_of(emulator, second)))
-    with pytest.raises(FlowError, match="segment 424242"):
-        provider.create(checked(provider, website_id=first, segment=424242))
+    assert f"segment {segment_of(emulator, second)} is not a segment of website {first}" in failures(
+        provider, website_id=first, segment=segment_of(emulator, second))["segment"]
+    with pytest.raises(FlowOperationError, match="segment 424242"):
+        provider.create({**checked(provider, website_id=first), "segment": 424242})
     assert writes(emulator) == []
 
 
 def test_a_rewritten_value_fails_loudly_and_leaves_no_flow(emulator: EmulatorServer, provider: FlowProvider) -> None:
     # check would refuse this title; create is called directly to prove the second line of defence.
     inputs = {**checked(provider, website_id=website(emulator)), "title": "<b>Bold</b> move"}
-    with pytest.raises(FlowError, match=r"title: sent '<b>Bold</b> move', pushsmm stored 'Bold move'"):
+    with pytest.raises(FlowOperationError, match=r"title: sent '<b>Bold</b> move', pushsmm stored 'Bold move'"):
         provider.create(inputs)
     assert emulator.flows_for(KEY_A) == []
 
@@ -161,9 +184,11 @@ def test_a_failed_upload_answered_with_200_is_an_error(emulator: EmulatorServer,
     bogus = tmp_path / "bogus.png"
     bogus.write_bytes(b"this is not an image at all")
     inputs = {**checked(provider, website_id=website(emulator)), "image": str(bogus)}
-    with pytest.raises(PushsmmApiError) as raised:
+    with pytest.raises(FlowOperationError) as raised:
         provider.create(inputs)
-    assert raised.value.status == 200 and raised.value.method == "POST" and raised.value.path == "/flows"
+    error = raised.value.error
+    assert isinstance(error, PushsmmApiError)
+    assert error.status == 200 and error.method == "POST" and error.path == "/flows"
 
 
 # --- read ------------------------------------------------------------------------------------------------
@@ -187,12 +212,22 @@ def test_read_of_a_deleted_flow_returns_an_empty_id(emulator: EmulatorServer, pr
     assert provider.read(created.id, created.outs or {}).id == ""
 
 
-def test_another_accounts_flow_is_not_found(emulator: EmulatorServer) -> None:
+def test_another_accounts_flow_is_never_taken_for_gone(emulator: EmulatorServer) -> None:
     provider_a, provider_b = configured_provider(emulator, KEY_A), configured_provider(emulator, KEY_B)
     created = provider_a.create(checked(provider_a, website_id=website(emulator)))
-    assert provider_b.read(created.id, {}).id == ""
-    provider_b.delete(created.id, {})  # a 404 counts as deleted, and B cannot touch A's flow
-    assert stored(emulator, created.id)["id"] == int(created.id)
+    state = created.outs or {}
+    site, user_a = website(emulator), emulator.accounts[0]["user_id"]
+    user_b, sites_b = emulator.accounts[1]["user_id"], emulator.accounts[1]["website_ids"]
+    for attempt in (lambda: provider_b.read(created.id, state), lambda: provider_b.delete(created.id, state)):
+        with pytest.raises(FlowOperationError) as raised:
+            attempt()
+        message = str(raised.value)
+        assert f"website {site} of account {user_a}" in message and f"account {user_b}" in message
+        assert all(str(w) in message for w in sites_b) and "pushsmm:apiKey" in message
+        assert KEY_B not in message and KEY_A not in message
+    assert stored(emulator, created.id)["id"] == int(created.id)  # A's flow is untouched
+    provider_a.delete(created.id, state)
+    assert provider_a.read(created.id, state).id == ""  # gone for its owner: dropped as before
 
 
 # --- update and delete ------------------------------------------------------------------------------------
@@ -224,25 +259,29 @@ def test_delete_and_delete_again(emulator: EmulatorServer, provider: FlowProvide
 
 def test_api_errors_carry_status_message_method_and_path_never_the_key(emulator: EmulatorServer) -> None:
     provider = configured_provider(emulator, "wrong-key-SECRET-123")
-    with pytest.raises(PushsmmApiError) as raised:
-        provider.create(checked(provider, website_id=1))
-    error = raised.value
+    inputs = {**VALID, "website_id": 1, "image": "", "image_sha256": ""}
+    with pytest.raises(FlowOperationError) as raised:
+        provider.create(inputs)
+    error = raised.value.error
+    assert isinstance(error, PushsmmApiError)
     assert (error.status, error.method, error.path) == (401, "GET", "/websites")
-    assert "You do not have access to the API." in str(error)
-    assert "SECRET" not in str(error) and "SECRET" not in repr(error.__cause__)
+    assert "You do not have access to the API." in str(raised.value)
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    assert "SECRET" not in str(raised.value) and "SECRET" not in repr(error)
 
 
 def test_an_html_redirect_is_an_error(emulator: EmulatorServer, provider: FlowProvider) -> None:
     emulator.configure(api_disabled=True)
-    with pytest.raises(PushsmmApiError, match=r"redirected to .*switched off"):
+    with pytest.raises(FlowOperationError, match=r"reading flow 1 .*redirected to .*switched off"):
         provider.read("1", {})
 
 
 def test_missing_key_says_how_to_set_it(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PUSHSMM_API_KEY", raising=False)
     monkeypatch.setenv("PUSHSMM_BASE_URL", emulator.base_url)
-    with pytest.raises(PushsmmConfigError, match=r"pulumi config set --secret pushsmm:apiKey"):
+    with pytest.raises(FlowOperationError, match=r"pulumi config set --secret pushsmm:apiKey") as raised:
         FlowProvider().read("1", {})
+    assert isinstance(raised.value.error, PushsmmConfigError)
 
 
 def test_environment_fallback_works(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,10 +315,50 @@ def test_a_create_stored_before_a_server_error_is_adopted_not_duplicated(emulato
     assert (result.outs or {})["title"] == "Stored, then 500"
 
 
-def test_a_create_lost_before_it_was_stored_fails_without_a_flow(emulator: EmulatorServer,
-                                                                  provider: FlowProvider) -> None:
+def test_a_create_lost_before_it_was_stored_is_looked_for_then_sent_again(emulator: EmulatorServer,
+                                                                          provider: FlowProvider) -> None:
     inputs = checked(provider, website_id=website(emulator))
+    emulator.clear_request_log()
     emulator.set_faults(*[{"kind": "drop", "methods": ["POST"], "count": 1}])
-    with pytest.raises(PushsmmError, match="POST /flows"):
+    result = provider.create(inputs)
+    assert [str(f["id"]) for f in emulator.flows_for(KEY_A)] == [result.id]
+    # never POST again without looking first
+    assert calls(emulator) == ["POST /api/flows", "GET /api/flows", "POST /api/flows"]
+
+
+def test_a_create_that_keeps_failing_stops_at_the_retry_budget(emulator: EmulatorServer,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUSHSMM_RETRY_TIMEOUT", "2")
+    provider = configured_provider(emulator)
+    inputs = checked(provider, website_id=website(emulator))
+    emulator.set_faults(*[{"kind": "error", "statuses": [500], "methods": ["POST"]}])
+    with pytest.raises(FlowOperationError, match=r"pushsmm stored nothing.*pushsmm:retryTimeout") as raised:
         provider.create(inputs)
+    assert isinstance(raised.value.error, PushsmmError)
     assert emulator.flows_for(KEY_A) == []
+    log = calls(emulator)
+    assert log.count("POST /api/flows") >= 2
+    # every POST after the first comes after a look for the flow
+    posts = [i for i, c in enumerate(log) if c == "POST /api/flows"]
+    assert all(log[i - 1] == "GET /api/flows" for i in posts[1:])
+
+
+def test_an_update_is_retried_through_server_errors_and_drops(emulator: EmulatorServer,
+                                                              provider: FlowProvider) -> None:
+    created = provider.create(checked(provider, website_id=website(emulator)))
+    emulator.set_faults(*[{"kind": "commit_then_fail", "methods": ["POST"], "count": 1},
+                          {"kind": "drop", "methods": ["POST"], "count": 1},
+                          {"kind": "error", "statuses": [502], "methods": ["POST"], "count": 1}])
+    emulator.clear_request_log()
+    news = checked(provider, website_id=website(emulator), title="Through the storm")
+    outs = provider.update(created.id, created.outs or {}, news).outs or {}
+    assert outs["title"] == "Through the storm" and stored(emulator, created.id)["title"] == "Through the storm"
+    assert calls(emulator).count(f"POST /api/flows/{created.id}") == 4
+
+
+def test_a_rejected_write_is_not_retried(emulator: EmulatorServer, provider: FlowProvider) -> None:
+    created = provider.create(checked(provider, website_id=website(emulator)))
+    emulator.clear_request_log()
+    with pytest.raises(FlowOperationError):
+        provider.update("424242", created.outs or {}, checked(provider, website_id=website(emulator), title="x"))
+    assert calls(emulator) == ["POST /api/flows/424242"]
