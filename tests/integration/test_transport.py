@@ -129,7 +129,7 @@ def test_proxy_settings_and_netrc_are_read_once_per_session_not_per_request(
             client.list_websites()
         client.create_flow({"website_id": str(server.accounts[0]["website_ids"][0]), "name": "n", "title": "t",
                             "description": "d"})
-    assert reads == {"proxies": 2, "netrc": 0}  # one per session (reads and writes), none per request
+    assert reads == {"proxies": 3, "netrc": 0}  # one per session (reads, creates, updates), none per request
 
 
 def test_debug_log_has_one_line_per_request_and_never_the_key(caplog: pytest.LogCaptureFixture) -> None:
