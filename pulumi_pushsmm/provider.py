@@ -290,19 +290,24 @@ class FlowProvider(ResourceProvider):
     # --- check and diff: no writes ------------------------------------------------------------------
 
     @user_facing("checking")
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Reject what pushsmm would silently rewrite; fill in its defaults; record the image hash.
 
-        With a key configured, website_id and segment are also checked against the account (one
-        cached lookup per process); without one, ``up`` checks them before writing.
+        With a key configured, a new or changed website_id or segment is also checked against the
+        account (one cached lookup per process); ids that were checked when they were set cost
+        nothing, so a no-change preview or an update of other fields makes no request. Without a
+        key, ``up`` checks them before writing.
         """
         validation = schema.validate_inputs(news, _is_unknown)
         failures = [CheckFailure(name, reason) for name, reason in validation.failures]
         if not failures:
             inputs = schema.coerce_inputs(validation.inputs)
-            problem = self.context.preview_target_problem(inputs.get("website_id"), inputs.get("segment", "all"))
-            if problem:
-                failures.append(CheckFailure(*problem))
+            before = schema.coerce_inputs(olds or {})
+            targets = (inputs.get("website_id"), inputs.get("segment", "all"))
+            if targets != (before.get("website_id"), before.get("segment", "all")):
+                problem = self.context.preview_target_problem(*targets)
+                if problem:
+                    failures.append(CheckFailure(*problem))
         return CheckResult(validation.inputs, failures)
 
     @user_facing("comparing")
