@@ -220,3 +220,17 @@ def test_a_new_project_deploys_from_the_installed_wheel_and_its_pack_stops_a_bad
     stopped = outside.run(policy_preview, ok=False)
     assert "[mandatory]  flow-https-urls" in stopped, stopped
     assert "url must be an https:// URL" in stopped, stopped
+
+
+def test_pip_installs_the_package_from_a_git_url(tmp_path: Path) -> None:
+    """README's other route: a git URL (this checkout's committed HEAD stands in for the published repository)."""
+    requirement = "pulumi-pushsmm[policy,emulator] @ git+"
+    assert requirement in INSTALL, f"README's install section does not show `{requirement}<repository URL>`"
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--no-deps", "--report",
+                           str(report), f"{requirement}{ROOT.as_uri()}"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (planned,) = json.loads(report.read_text())["install"]
+    assert planned["metadata"]["name"] == "pulumi-pushsmm"
+    assert planned["metadata"]["version"] == __version__
+    assert sorted(planned["requested_extras"]) == ["emulator", "policy"]
