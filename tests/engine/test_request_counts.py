@@ -80,6 +80,12 @@ def counted(pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield CountedStack(tmp_path_factory.mktemp("counts"), server)
 
 
+def test_00_a_preview_of_n_new_flows_costs_at_most_the_two_lookups(counted: CountedStack) -> None:
+    requests = counted.counted(counted.stack.preview)
+    assert sum(requests.values()) <= 2, requests
+    assert set(requests) <= {"GET /api/websites", "GET /api/segments"}
+
+
 def test_01_up_creating_n_flows_costs_n_posts_plus_one_lookup_each(counted: CountedStack) -> None:
     requests = counted.counted(counted.stack.up)
     assert requests["POST /api/flows"] == N
