@@ -1,9 +1,12 @@
-"""The benchmark's baseline: a dynamic resource whose provider does nothing, with the same inputs as a Flow.
+"""The benchmark's baseline: a dynamic resource whose provider does nothing, shaped like a Flow.
 
 It lives in an importable module, as ``pulumi_pushsmm``'s provider does, so
 both programs pay the same cost for pickling the provider and loading it in
-the dynamic provider process. The difference between the two is what the
-pushsmm provider itself costs: its imports, checks, HTTP requests and
+the dynamic provider process. It registers the same properties a Flow does
+(every field of the schema table, unset ones as None), so the engine and the
+SDK move the same amount of state for both. The difference between the two
+is what the pushsmm provider itself costs: its imports, checks, HTTP requests
+(and the emulator answering them, in the same process as the program) and
 state mapping.
 """
 
@@ -15,6 +18,8 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
+
+from pulumi_pushsmm._resource import resource_props
 
 _ids = itertools.count(1)
 _ids_lock = threading.Lock()
@@ -49,4 +54,5 @@ class Noop(Resource):
     """A dynamic resource that exists only in the Pulumi state."""
 
     def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **inputs: Any) -> None:
-        super().__init__(NoopProvider(), resource_name, inputs, opts)
+        props, _ = resource_props((), inputs)  # the same property names as a Flow's
+        super().__init__(NoopProvider(), resource_name, props, opts)
