@@ -65,15 +65,18 @@ Sleep = Callable[[float], None]
 class RateLimiter:
     """Paces the requests of one API key so that the server never has to answer 429.
 
-    Thread-safe. Call :meth:`acquire` before each request (it returns a ticket
-    and may sleep), and :meth:`observe` with the ticket and the answer's
-    headers after it. Two budgets, the stricter wins:
+    Thread-safe. Call :meth:`acquire` before each request (it may sleep), and
+    :meth:`observe` with the answer's headers after it (``None`` when the
+    request failed without an answer). Two budgets, the stricter wins:
 
-    - the server's: the latest ``X-RateLimit-Remaining`` of the current window
-      (``X-RateLimit-Reset``), minus the requests sent since the request that
-      reported it. When it reaches 0, wait until the window resets. The latest
-      report is the one of the most recently *sent* request, so answers that
-      arrive out of order cannot make the count go back up.
+    - the server's, from ``X-RateLimit-Remaining`` in the current window
+      (``X-RateLimit-Reset``). The server counts requests in the order they
+      reach it, which is not the order they were sent or answered, so the
+      limiter keeps the lowest remaining reported in the window and subtracts
+      every request still unanswered: any of them may not be counted yet. That
+      bound holds in any order. When it reaches 0, wait until the window
+      resets; then assume a full window until an answer says otherwise. An
+      answer whose window is already over is ignored.
     - the client's, when ``requests_per_minute`` is set: at most that many
       requests in any 60 seconds (a sliding window), for keys that other tools
       use too.
@@ -97,11 +100,10 @@ class RateLimiter:
         self._clock, self._sleep = clock, sleep
         self._notify = notify or _log_wait
         self._lock = threading.Lock()
-        self._sent = 0  # tickets handed out; ticket k is the k-th request sent
+        self._in_flight = 0  # requests sent and not yet answered
         self._limit: int | None = None  # X-RateLimit-Limit, once seen
         self._reset: float | None = None  # end of the server's current window (clock time)
-        self._remaining: int | None = None  # X-RateLimit-Remaining reported by request ...
-        self._reported_by = 0  # ... with this ticket
+        self._lowest: int | None = None  # lowest X-RateLimit-Remaining reported in that window
         self._recent: deque[float] = deque()  # send times within the last minute, for requests_per_minute
         self._announced_until = 0.0
         self.waited = 0.0  # total seconds spent waiting, for callers that report it
@@ -113,17 +115,17 @@ class RateLimiter:
         with self._lock:
             self.requests_per_minute = requests_per_minute
 
-    def acquire(self) -> int:
-        """Wait until one more request fits both budgets, count it as sent, and return its ticket."""
+    def acquire(self) -> None:
+        """Wait until one more request fits both budgets, and count it as sent."""
         while True:
             with self._lock:
                 now = self._clock()
                 wait, why = self._wait_needed(now)
                 if wait <= 0:
-                    self._sent += 1
+                    self._in_flight += 1
                     if self.requests_per_minute is not None:
                         self._recent.append(now)
-                    return self._sent
+                    return
                 announce = wait >= NOTICE_SECONDS and now + wait > self._announced_until + 1.0
                 if announce:
                     self._announced_until = now + wait
@@ -138,10 +140,8 @@ class RateLimiter:
         if self._reset is not None and now >= self._reset:
             # The server's window is over: a fresh one holds the whole limit (unknown until an answer says).
             self._reset = None
-            self._remaining = self._limit
-            self._reported_by = self._sent
-        used_up = self._remaining is not None and self._remaining - (self._sent - self._reported_by) <= 0
-        if used_up and self._reset is not None:
+            self._lowest = self._limit
+        if self._lowest is not None and self._reset is not None and self._lowest - self._in_flight <= 0:
             waits.append((self._reset + RESET_MARGIN_SECONDS - now, "the server's limit"))
         rpm = self.requests_per_minute
         if rpm is not None:
@@ -151,30 +151,32 @@ class RateLimiter:
                 waits.append((self._recent[0] + WINDOW_SECONDS - now, f"requestsPerMinute={rpm}"))
         return max(waits, default=(0.0, ""))
 
-    def observe(self, ticket: int, headers: Mapping[str, str]) -> None:
-        """Take in the rate-limit headers of the answer to request ``ticket``."""
+    def observe(self, headers: Mapping[str, str] | None) -> None:
+        """Count one request as answered, and take in its rate-limit headers (None: it got no answer)."""
+        headers = headers or {}
         limit = _int_header(headers, "X-RateLimit-Limit")
         remaining = _int_header(headers, "X-RateLimit-Remaining")
-        reset = _reset_header(headers, self._clock())
-        if remaining is None:
-            return
+        now = self._clock()
+        reset = _reset_header(headers, now)
         with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
             if limit is not None:
                 self._limit = limit
+            if remaining is None or (reset is not None and reset <= now):
+                # No count, or the count of a window that is over: nothing about the current window.
+                return
             if reset is not None and (self._reset is None or reset > self._reset + 0.5):
-                # A new window: its report replaces whatever the old window said.
-                self._reset, self._remaining, self._reported_by = reset, remaining, ticket
-            elif ticket >= self._reported_by or self._remaining is None:
-                self._remaining, self._reported_by = remaining, ticket
-                if reset is not None:
-                    self._reset = reset
+                # A new window: its count replaces whatever the old window said.
+                self._reset, self._lowest = reset, remaining
+            else:
+                self._lowest = remaining if self._lowest is None else min(self._lowest, remaining)
 
     def remaining(self) -> int | None:
-        """Requests the server's window still allows by this limiter's count (None: not known yet)."""
+        """Requests the server's window surely still allows by this limiter's count (None: not known yet)."""
         with self._lock:
-            if self._remaining is None:
+            if self._lowest is None:
                 return None
-            return max(self._remaining - (self._sent - self._reported_by), 0)
+            return max(self._lowest - self._in_flight, 0)
 
 
 def _int_header(headers: Mapping[str, str], name: str) -> int | None:
@@ -196,7 +198,7 @@ def _reset_header(headers: Mapping[str, str], now: float) -> float | None:
         return None
     seconds = reset - now if reset > 1_000_000_000 else reset
     # A clock far off from the server's must not make us wait more than one window.
-    return now + max(0.0, min(seconds, WINDOW_SECONDS))
+    return now + min(seconds, WINDOW_SECONDS)
 
 
 def _log_wait(seconds: float, why: str) -> None:
@@ -248,15 +250,18 @@ class PacedAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         """Send one request, paced; log method, path, status, latency, retries and rate-limit remaining."""
-        ticket = self.limiter.acquire() if self.limiter is not None else 0
+        if self.limiter is not None:
+            self.limiter.acquire()
         start = time.perf_counter()
         try:
             response = super().send(request, *args, **kwargs)
         except Exception as exc:
+            if self.limiter is not None:
+                self.limiter.observe(None)
             _log_request(request, f"failed ({type(exc).__name__})", time.perf_counter() - start, None, None)
             raise
         if self.limiter is not None:
-            self.limiter.observe(ticket, response.headers)
+            self.limiter.observe(response.headers)
         retries = getattr(response.raw, "retries", None)
         _log_request(request, str(response.status_code), time.perf_counter() - start,
                      len(retries.history) if retries is not None else 0,

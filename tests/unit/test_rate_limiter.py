@@ -41,7 +41,8 @@ def test_no_headers_and_no_budget_never_waits() -> None:
     fake = FakeTime()
     lim = limiter(fake)
     for _ in range(500):
-        lim.observe(lim.acquire(), {})
+        lim.acquire()
+        lim.observe({})
     assert fake.sleeps == [] and lim.remaining() is None
 
 
@@ -50,19 +51,20 @@ def test_waits_for_the_reset_when_the_server_window_is_used_up() -> None:
     lim = limiter(fake)
     reset = START + 40
     for remaining in (2, 1, 0):
-        lim.observe(lim.acquire(), headers(remaining, reset))
+        lim.acquire()
+        lim.observe(headers(remaining, reset))
     assert fake.sleeps == []
     lim.acquire()  # the fourth request must wait for the new window
     assert fake.sleeps == [pytest.approx(40.1)]
     assert fake.now >= reset
 
 
-def test_counts_requests_sent_since_the_last_report() -> None:
-    """Four requests in flight after a report of 3 remaining: the fourth waits, with no answer in between."""
+def test_requests_still_unanswered_count_as_spent() -> None:
+    """Three in flight after a report of 3 remaining: the fourth waits, with no answer in between."""
     fake = FakeTime()
     lim = limiter(fake)
-    first = lim.acquire()
-    lim.observe(first, headers(3, START + 10))
+    lim.acquire()
+    lim.observe(headers(3, START + 10))
     for _ in range(3):
         lim.acquire()
     assert fake.sleeps == []
@@ -70,21 +72,47 @@ def test_counts_requests_sent_since_the_last_report() -> None:
     assert fake.sleeps == [pytest.approx(10.1)]
 
 
-def test_a_late_answer_from_an_earlier_request_does_not_raise_the_count() -> None:
+def test_the_lowest_count_of_the_window_wins_whatever_the_order_of_answers() -> None:
+    """The server counted b before a, but a's answer comes last: the count must not go back up."""
     fake = FakeTime()
     lim = limiter(fake)
-    a, b = lim.acquire(), lim.acquire()
-    lim.observe(b, headers(0, START + 5))
-    lim.observe(a, headers(1, START + 5))  # sent first, answered last: stale
+    lim.acquire()
+    lim.acquire()
+    lim.observe(headers(0, START + 5))
+    lim.observe(headers(1, START + 5))
     assert lim.remaining() == 0
     lim.acquire()
     assert fake.sleeps == [pytest.approx(5.1)]
 
 
+def test_a_request_that_failed_without_an_answer_is_no_longer_in_flight() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    lim.acquire()
+    lim.observe(headers(2, START + 5))
+    lim.acquire()
+    lim.observe(None)
+    assert lim.remaining() == 2
+
+
+def test_an_answer_from_a_window_that_is_over_is_ignored() -> None:
+    """A request of the old window answered after the reset must not undo what the new window said."""
+    fake = FakeTime()
+    lim = limiter(fake)
+    lim.acquire()  # answered late, below
+    lim.acquire()
+    lim.observe(headers(0, START + 10))
+    lim.acquire()  # waits for the reset
+    lim.observe(headers(1, fake.now + 60))  # the new window: 1 left
+    lim.observe(headers(58, START + 10))  # stale: its window is over
+    assert lim.remaining() == 1
+
+
 def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
     fake = FakeTime()
     lim = limiter(fake)
-    lim.observe(lim.acquire(), headers(0, START + 1))
+    lim.acquire()
+    lim.observe(headers(0, START + 1))
     lim.acquire()  # waits about 1 s
     assert lim.remaining() == 59  # the limit, minus the request just sent
     for _ in range(59):
@@ -95,9 +123,11 @@ def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
 def test_a_relative_reset_is_read_as_seconds_and_a_far_one_is_capped_at_a_window() -> None:
     fake = FakeTime()
     lim = limiter(fake)
-    lim.observe(lim.acquire(), headers(0, 7))
     lim.acquire()
-    lim.observe(lim.acquire(), headers(0, START + 10_000))
+    lim.observe(headers(0, 7))
+    lim.acquire()
+    lim.acquire()
+    lim.observe(headers(0, START + 10_000))
     lim.acquire()
     assert fake.sleeps == [pytest.approx(7.1), pytest.approx(60.1)]
 
@@ -116,12 +146,14 @@ def test_requests_per_minute_is_a_sliding_window() -> None:
 def test_the_stricter_of_the_two_budgets_wins() -> None:
     fake = FakeTime()
     lim = limiter(fake, rpm=100)
-    lim.observe(lim.acquire(), headers(0, START + 20))
+    lim.acquire()
+    lim.observe(headers(0, START + 20))
     lim.acquire()
     assert fake.sleeps == [pytest.approx(20.1)]
     fake2 = FakeTime()
     strict = limiter(fake2, rpm=1)
-    strict.observe(strict.acquire(), headers(50, START + 20))
+    strict.acquire()
+    strict.observe(headers(50, START + 20))
     strict.acquire()
     assert fake2.sleeps == [pytest.approx(60)]
 
@@ -130,10 +162,12 @@ def test_long_waits_are_announced_once_short_ones_never() -> None:
     fake = FakeTime()
     notices: list[tuple[float, str]] = []
     lim = limiter(fake, notices=notices)
-    lim.observe(lim.acquire(), headers(0, START + NOTICE_SECONDS / 2))
+    lim.acquire()
+    lim.observe(headers(0, START + NOTICE_SECONDS / 2))
     lim.acquire()
     assert notices == []
-    lim.observe(lim.acquire(), headers(0, fake.now + 30))
+    lim.acquire()
+    lim.observe(headers(0, fake.now + 30))
     lim.acquire()
     assert len(notices) == 1 and notices[0][0] == pytest.approx(30.1)
     assert notices[0][1] == "the server's limit"
@@ -142,7 +176,8 @@ def test_long_waits_are_announced_once_short_ones_never() -> None:
 def test_the_default_notice_is_a_warning_on_the_package_logger(caplog: pytest.LogCaptureFixture) -> None:
     fake = FakeTime()
     lim = RateLimiter(clock=fake.clock, sleep=fake.sleep)
-    lim.observe(lim.acquire(), headers(0, START + 42))
+    lim.acquire()
+    lim.observe(headers(0, START + 42))
     with caplog.at_level(logging.WARNING, logger="pulumi_pushsmm"):
         lim.acquire()
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
@@ -162,7 +197,7 @@ def test_many_threads_never_send_more_than_the_window_allows() -> None:
     server_lock = threading.Lock()
     window = {"start": START, "used": 0, "over": 0}
 
-    def serve(ticket: int) -> None:
+    def serve() -> None:
         with server_lock:
             now = fake.clock()
             if now >= window["start"] + 60:
@@ -171,11 +206,12 @@ def test_many_threads_never_send_more_than_the_window_allows() -> None:
             if window["used"] > 60:
                 window["over"] += 1
             answer = headers(max(60 - int(window["used"]), 0), window["start"] + 60)
-        lim.observe(ticket, answer)
+        lim.observe(answer)
 
     def worker() -> None:
         for _ in range(200 // 16 + 1):
-            serve(lim.acquire())
+            lim.acquire()
+            serve()
 
     threads = [threading.Thread(target=worker) for _ in range(16)]
     for thread in threads:
