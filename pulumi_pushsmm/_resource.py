@@ -14,6 +14,7 @@ import pulumi
 
 from . import schema
 from .provider import FlowProvider
+from .validators import encodable
 
 PROVIDER: Final = FlowProvider()
 """One provider object for every Flow: its pickle is then the same bytes in every resource's state."""
@@ -52,7 +53,21 @@ def resource_props(
     unknown = sorted(set(kwargs) - set(_INPUT_NAMES))
     if unknown:
         raise TypeError(f"Flow got unknown inputs {unknown}; the inputs are {list(_INPUT_NAMES)}")
+    _refuse_unencodable(kwargs)
     props: dict[str, Any] = {f.name: kwargs.get(f.name) for f in schema.FLOW_FIELDS}
     props[schema.IMAGE_HASH_KEY] = None
     props[schema.ADOPT_KEY] = adopt_id
     return props, opts
+
+
+def _refuse_unencodable(inputs: Mapping[str, Any]) -> None:
+    """Refuse text the engine could not even receive (a lone surrogate), naming the field.
+
+    Such a string fails in protobuf's serialization, before the provider's check could see
+    it, with a traceback that names nothing. pulumi.RunError ends the program with just this
+    message.
+    """
+    for name, value in inputs.items():
+        problem = encodable(value) if isinstance(value, str) else None
+        if problem:
+            raise pulumi.RunError(f"Flow input {name} {problem}")

@@ -3,6 +3,9 @@
 ``pushsmm-pulumi import --website-id N | --all [--out DIR]`` writes a Pulumi project that adopts
 the account's existing flows (see :mod:`pulumi_pushsmm.adopt`).
 
+``pushsmm-pulumi recover [--stack S] [--dry-run]`` settles the creates a killed ``pulumi up`` left
+pending, so the next ``up`` makes no duplicate (see :mod:`pulumi_pushsmm.recover`).
+
 The API key is read from an environment variable (``PUSHSMM_API_KEY``, or the one ``--api-key-env``
 names), never from the command line, where it would show in the shell history and process list.
 """
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from .errors import PushsmmError
 from .names import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from .recover import add_parser as add_recover_parser
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -53,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--api-key-env", default=API_KEY_ENV, metavar="VAR",
                      help="environment variable holding the account's API key (default: %(default)s)")
     imp.set_defaults(run=_import)
+    add_recover_parser(commands)
     return top
 
 

@@ -41,13 +41,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import schema
-from .client import PushsmmClient
 from .errors import PushsmmError
 from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV, DEFAULT_BASE_URL, TYPE_TOKEN
-from .provider import FlowProvider, matching_flows
+
+if TYPE_CHECKING:
+    from .client import PushsmmClient
 
 FLOW_TYPE: Final = TYPE_TOKEN
 PROVIDER_KEY: Final = "__provider"
@@ -131,6 +132,8 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
 
     ``flows`` are the account's flows as the API lists them. Pure: no network, no files.
     """
+    from .provider import FlowProvider, matching_flows  # the Pulumi SDK, loaded only when recovering
+
     resources: list[dict[str, Any]] = list(deployment.get("resources") or [])
     in_state = {str(r.get("id")) for r in resources if r.get("type") == FLOW_TYPE and r.get("id")}
     free = [f for f in flows if str(f.get("id")) not in in_state]
@@ -179,6 +182,8 @@ def recover(run: Runner, *, dry_run: bool = False, client_factory: Callable[[str
         revealed = json.loads(run(["stack", "export", "--show-secrets"], None)).get("deployment") or {}
         base_url, key = _settings(revealed, (creates[0].get("resource") or {}).get("provider"))
         del revealed  # it holds the key in plain text: keep it no longer than needed
+        from .client import PushsmmClient  # requests, loaded only when recovering
+
         client = (client_factory or (lambda url, k: PushsmmClient(url, k)))(base_url, key)
         try:
             flows = client.list_flows()

@@ -31,15 +31,18 @@ from .validators import (
     RequiredWith,
     UnknownTest,
     Validator,
+    encodable,
     image_extension,
     inspect_image,
     is_boolean,
     is_integer,
     is_string,
+    no_control_characters,
     no_html,
     no_surrounding_whitespace,
     not_blank,
     positive,
+    read_image_file,
     segment_value,
 )
 
@@ -237,7 +240,8 @@ def _text(
     read_path: tuple[str, ...] = (),
     rules: tuple[CrossFieldRule, ...] = (),
 ) -> Field:
-    validators: tuple[Validator, ...] = (is_string, no_surrounding_whitespace, no_html, MaxLength(limit))
+    validators: tuple[Validator, ...] = (is_string, encodable, no_control_characters, no_surrounding_whitespace,
+                                         no_html, MaxLength(limit))
     if required:
         validators = (*validators, not_blank)
     return Field(name=name, kind=kind, doc=doc, required=required, default=None if required else "",
@@ -245,8 +249,9 @@ def _text(
 
 
 def _url(name: str, doc: str, read_path: tuple[str, ...] = (), rules: tuple[CrossFieldRule, ...] = ()) -> Field:
-    return Field(name=name, kind=Kind.URL, doc=doc, default="", validators=(is_string, HttpUrl(URL_MAX_LENGTH)),
-                 rules=rules, read_path=read_path or (name,))
+    validators: tuple[Validator, ...] = (is_string, encodable, no_control_characters, HttpUrl(URL_MAX_LENGTH))
+    return Field(name=name, kind=Kind.URL, doc=doc, default="", validators=validators, rules=rules,
+                 read_path=read_path or (name,))
 
 
 def _choice(name: str, doc: str, allowed: tuple[Any, ...], **flags: Any) -> Field:
@@ -492,11 +497,17 @@ def encode_form(inputs: Mapping[str, Any], names: list[str] | None = None, *, cr
 
 
 def image_upload(path: str) -> tuple[str, bytes, str]:
-    """(file name, bytes, content type) of an image, for the multipart ``image`` part."""
+    """(file name, bytes, content type) of an image, for the multipart ``image`` part.
+
+    Read with the same care as at check (a regular file, size checked first): the file may
+    have changed between preview and up.
+    """
     ext = image_extension(path)
     content_type = {"jpg": "image/jpeg", "svg": "image/svg+xml"}.get(ext, f"image/{ext}")
-    with open(path, "rb") as handle:
-        return os.path.basename(path), handle.read(), content_type
+    problem, data = read_image_file(path)
+    if problem:
+        raise ValueError(f"image {problem}")
+    return os.path.basename(path), data, content_type
 
 
 def _dig(obj: Mapping[str, Any], path: tuple[str, ...]) -> Any:

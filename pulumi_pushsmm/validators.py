@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Protocol, runtime_checkable
@@ -83,6 +85,39 @@ def no_html(value: Any) -> Problem:
     """pushsmm strips HTML tags, so text that looks like a tag is refused."""
     if isinstance(value, str) and _TAG_START.search(value):
         return "must not contain HTML tags such as <b> (pushsmm strips them)"
+    return None
+
+
+# C0 controls and DEL, C1 controls, and the bidi embedding/override/isolate controls.
+_CONTROL_OR_BIDI: Final = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def no_control_characters(value: Any) -> Problem:
+    """Control characters (NUL, ESC, BEL, ...) and bidi overrides such as U+202E would be stored as they are.
+
+    In a notification they show as boxes or reorder the text around them, which can disguise
+    it, so they are refused. (Tabs and newlines are control characters too.)
+    """
+    if not isinstance(value, str):
+        return None
+    found = _CONTROL_OR_BIDI.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    name = unicodedata.name(char, "") or {0: "NUL"}.get(ord(char), "control character")
+    return (f"must not contain control or bidirectional-override characters; found U+{ord(char):04X} ({name}) "
+            f"at position {found.start()}")
+
+
+def encodable(value: Any) -> Problem:
+    """Text must be valid Unicode: a lone surrogate (half of a UTF-16 pair) cannot be encoded or sent."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"must be valid Unicode text; it contains a lone surrogate U+{ord(value[exc.start]):04X} at "
+                f"position {exc.start}, which cannot be encoded")
     return None
 
 
@@ -275,23 +310,68 @@ def image_extension(path: str) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")
 
 
+def read_image_file(path: str) -> tuple[str | None, bytes]:
+    """The bytes of a regular file of at most IMAGE_MAX_BYTES; else (problem, b"").
+
+    Symlinks are resolved first, and the file is opened without blocking and checked with
+    fstat before a byte is read, so a FIFO, a device or a directory is refused at once
+    (never waited on) and an oversized file is never read into memory.
+    """
+    real = os.path.realpath(path)
+    shown = repr(path) if real == os.path.abspath(path) else f"{path!r} (which leads to {real!r})"
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return f"file {shown} does not exist", b""
+    except IsADirectoryError:
+        return f"must be a regular file, {shown} is a directory", b""
+    except OSError as exc:
+        return f"file {shown} cannot be read: {exc.strerror or exc}", b""
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"must be a regular file, {shown} is {_file_kind(info.st_mode)}", b""
+        if info.st_size > IMAGE_MAX_BYTES:
+            limit = f"{IMAGE_MAX_BYTES // 2**20} MB ({IMAGE_MAX_BYTES} bytes)"
+            return f"must be at most {limit}, {shown} has {info.st_size} bytes", b""
+        chunks, size = [], 0
+        while size <= IMAGE_MAX_BYTES:
+            chunk = os.read(fd, IMAGE_MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        return f"file {shown} cannot be read: {exc.strerror or exc}", b""
+    finally:
+        os.close(fd)
+    if len(data) > IMAGE_MAX_BYTES:  # it grew after the check
+        return f"must be at most {IMAGE_MAX_BYTES} bytes, {shown} has more", b""
+    return None, data
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def inspect_image(path: str) -> tuple[str | None, str]:
     """Check an image file; return (problem, sha256 hex digest)."""
     allowed = ", ".join(IMAGE_EXTENSIONS)
     ext = image_extension(path)
     if ext not in IMAGE_EXTENSIONS:
         return f"must be a {allowed} file, got {path!r}", ""
-    try:
-        size = os.path.getsize(path)
-        if size > IMAGE_MAX_BYTES:
-            limit = f"{IMAGE_MAX_BYTES // 2**20} MB ({IMAGE_MAX_BYTES} bytes)"
-            return f"must be at most {limit}, {path!r} has {size} bytes", ""
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return f"file {path!r} does not exist", ""
-    except OSError as exc:
-        return f"file {path!r} cannot be read: {exc.strerror or exc}", ""
+    problem, data = read_image_file(path)
+    if problem:
+        return problem, ""
     if not _looks_like(ext, data):
         return f"file {path!r} is not a valid {ext} image (its contents do not match; allowed: {allowed})", ""
     return None, hashlib.sha256(data).hexdigest()

@@ -120,7 +120,7 @@ class CliStack:
 
     def recover(self) -> subprocess.CompletedProcess[str]:
         """The documented recovery step (``pushsmm-pulumi recover``), run as a module of this interpreter."""
-        done = subprocess.run([sys.executable, "-m", "pulumi_pushsmm.recover"], cwd=self.project, env=self.env,
+        done = subprocess.run([sys.executable, "-m", "pulumi_pushsmm.cli", "recover"], cwd=self.project, env=self.env,
                               capture_output=True, text=True, timeout=120, check=False)
         self.output += [done.stdout, done.stderr]
         assert done.returncode == 0, f"recover failed:\n{done.stdout}\n{done.stderr}"

@@ -9,15 +9,17 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.reliability.cli import Admin, CliStack, duplicates
+from tests.reliability.cli import HOSTILE_PROGRAM, Admin, CliStack, duplicates
 
 pytestmark = pytest.mark.engine
 
@@ -203,3 +205,108 @@ def test_the_key_is_nowhere_in_verbose_logs_state_or_errors(tmp_path: Path, emul
     assert account.key not in state_file
     assert all(account.key not in text for text in stack.output + logs)
     assert "Traceback" not in failed.stdout + failed.stderr
+
+
+# --- 4. hostile input: refused at preview, field named, no traceback, bounded, no write --------------------
+
+
+def hostile_cases(folder: Path, site: int, other_site: int, other_segment: int) -> list[tuple[str, dict[str, Any]]]:
+    """(field that must be named, the inputs that differ from a valid flow): at least 40 cases."""
+    fifo, big = folder / "pipe.png", folder / "big.png"
+    os.mkfifo(fifo)
+    with big.open("wb") as handle:  # sparse: 3 MB on paper, nothing on disk
+        handle.truncate(3 * 1024 * 1024)
+    (folder / "folder.png").mkdir()
+    (folder / "fake.png").write_bytes(b"GIF89a not a png at all")
+    (folder / "link.png").symlink_to(fifo)
+    (folder / "biglink.jpg").symlink_to(big)
+    (folder / "device.png").symlink_to("/dev/zero")
+    (folder / "loop.png").symlink_to(folder / "loop.png")
+    image = {name: str(folder / name) for name in ("pipe.png", "big.png", "folder.png", "fake.png", "link.png",
+                                                    "biglink.jpg", "device.png", "loop.png", "missing.png")}
+    button = {"button_url_1": "https://example.com/b"}
+    return [
+        ("title", {"title": "Null\x00byte"}),
+        ("title", {"title": "Bell\x07"}),
+        ("title", {"title": "\x1b[31mred\x1b[0m"}),
+        ("title", {"title": "Evil\u202etxt.exe"}),
+        ("title", {"title": "Lone \ud800 surrogate"}),
+        ("title", {"title": "<b>bold</b>"}),
+        ("title", {"title": " padded"}),
+        ("title", {"title": "x" * 65}),
+        ("title", {"title": ""}),
+        ("description", {"description": "Line\nbreak"}),
+        ("description", {"description": "Isolate\u2066here\u2069"}),
+        ("description", {"description": "\udfff"}),
+        ("description", {"description": "Next line\x85C1"}),
+        ("name", {"name": "\u202aEmbedded"}),
+        ("name", {"name": "Tab\there"}),
+        ("name", {"name": "Surrogate \udbff name"}),
+        ("name", {"name": "Delete\x7f"}),
+        ("button_title_1", {"button_title_1": "Go\u202d", **button}),
+        ("button_title_1", {"button_url_1": "https://example.com/b"}),
+        ("button_url_1", {"button_title_1": "Go", "button_url_1": "https://example.com/\x00"}),
+        ("url", {"url": "https://example.com/\u202e"}),
+        ("url", {"url": "javascript:alert(1)"}),
+        ("url", {"url": "https://example.com/a b"}),
+        ("utm_source", {"utm_source": "src\x1b"}),
+        ("utm_medium", {"utm_medium": "med\u2069"}),
+        ("utm_campaign", {"utm_campaign": "camp\x00"}),
+        ("image", {"image": image["pipe.png"]}),
+        ("image", {"image": image["link.png"]}),
+        ("image", {"image": image["folder.png"]}),
+        ("image", {"image": image["device.png"]}),
+        ("image", {"image": image["big.png"]}),
+        ("image", {"image": image["biglink.jpg"]}),
+        ("image", {"image": image["fake.png"]}),
+        ("image", {"image": image["loop.png"]}),
+        ("image", {"image": image["missing.png"]}),
+        ("image", {"image": str(folder / "notes.txt")}),
+        ("ttl", {"ttl": 1234}),
+        ("urgency", {"urgency": "urgent"}),
+        ("wait_time", {"wait_time": 0}),
+        ("wait_time", {"wait_time": 91, "wait_time_type": "days"}),
+        ("wait_time_type", {"wait_time_type": "weeks"}),
+        ("website_id", {"website_id": 0}),
+        ("website_id", {"website_id": "1"}),
+        ("website_id", {"website_id": other_site}),
+        ("segment", {"segment": other_segment}),
+        ("segment", {"segment": 999999}),
+        ("segment", {"segment": "some"}),
+        ("is_silent", {"is_silent": "yes"}),
+    ]
+
+
+def test_hostile_input_is_refused_at_preview_with_no_write(tmp_path: Path, emulator: EmulatorServer,
+                                                           admin: Admin) -> None:
+    account, other = Account(admin), Account(admin)
+    info = admin.call("GET", "/accounts")["accounts"]
+    segments = {int(a["user_id"]): a["segment_ids"] for a in info}
+    other_segment = int(segments[other.user_id][str(other.site)][0])
+    folder = tmp_path / "files"
+    folder.mkdir()
+    cases = hostile_cases(folder, account.site, other.site, other_segment)
+    assert len(cases) >= 40
+    valid = {"website_id": account.site, "name": "Hostile", "title": "Hi", "description": "Hello", "wait_time": 5,
+             "wait_time_type": "minutes"}
+    stack = CliStack(tmp_path / "stack", program=HOSTILE_PROGRAM,
+                     config={"pushsmm:baseUrl": emulator.base_url}, secrets={"pushsmm:apiKey": account.key})
+    (stack.project / "cases.json").write_text(json.dumps([{"inputs": {**valid, **changes}} for _, changes in cases]))
+    admin.clear_requests()
+
+    def preview(index: int) -> tuple[int, float, subprocess.CompletedProcess[str]]:
+        started = time.monotonic()
+        done = stack.run("preview", check=False, timeout=90, env={"HOSTILE_CASE": str(index)})
+        return index, time.monotonic() - started, done
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(preview, range(len(cases))))
+    problems = []
+    for index, seconds, done in results:
+        field, changes = cases[index]
+        printed = done.stdout + done.stderr
+        if done.returncode == 0 or field not in printed or "Traceback" in printed or seconds > 60:
+            problems.append(f"case {index} ({field}: {changes!r}) rc={done.returncode} {seconds:.0f}s:\n{printed}")
+    assert problems == [], "\n\n".join(problems)
+    assert [r for r in admin.requests() if r["method"] not in ("GET", "HEAD")] == []
+    assert all(account.key not in text for text in stack.output)

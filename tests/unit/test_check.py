@@ -159,4 +159,5 @@ def test_unreadable_image_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "dir.png"
     folder.mkdir()
     _, failures = check(image=str(folder))
-    assert failures and failures[0][0] == "image" and "cannot be read" in failures[0][1]
+    assert failures and failures[0][0] == "image" and "must be a regular file, " in failures[0][1]
+    assert "is a directory" in failures[0][1]
