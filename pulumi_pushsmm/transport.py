@@ -104,6 +104,7 @@ class RateLimiter:
         self._limit: int | None = None  # X-RateLimit-Limit, once seen
         self._reset: float | None = None  # end of the server's current window (clock time)
         self._lowest: int | None = None  # lowest X-RateLimit-Remaining reported in that window
+        self._stale_before = 0.0  # answers whose window resets before this belong to a window that is over
         self._recent: deque[float] = deque()  # send times within the last minute, for requests_per_minute
         self._announced_until = 0.0
         self.waited = 0.0  # total seconds spent waiting, for callers that report it
@@ -139,6 +140,7 @@ class RateLimiter:
         waits: list[tuple[float, str]] = []
         if self._reset is not None and now >= self._reset:
             # The server's window is over: a fresh one holds the whole limit (unknown until an answer says).
+            self._stale_before = self._reset + 0.5
             self._reset = None
             self._lowest = self._limit
         if self._lowest is not None and self._reset is not None and self._lowest - self._in_flight <= 0:
@@ -162,8 +164,11 @@ class RateLimiter:
             self._in_flight = max(self._in_flight - 1, 0)
             if limit is not None:
                 self._limit = limit
-            if remaining is None or (reset is not None and reset <= now):
-                # No count, or the count of a window that is over: nothing about the current window.
+            if remaining is None:
+                return
+            if reset is not None and (reset <= now or reset < self._stale_before
+                                      or (self._reset is not None and reset < self._reset - 0.5)):
+                # The count of a window that is over (an answer that arrived late): nothing about this one.
                 return
             if reset is not None and (self._reset is None or reset > self._reset + 0.5):
                 # A new window: its count replaces whatever the old window said.

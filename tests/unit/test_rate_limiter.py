@@ -108,6 +108,19 @@ def test_an_answer_from_a_window_that_is_over_is_ignored() -> None:
     assert lim.remaining() == 1
 
 
+def test_a_late_answer_from_the_previous_window_is_ignored_even_before_its_advertised_reset() -> None:
+    """pushsmm may round the reset up: an old window's answer can still name a reset in the future."""
+    fake = FakeTime()
+    lim = limiter(fake)
+    lim.acquire()  # answered late, below
+    lim.acquire()
+    lim.observe(headers(0, START + 10))
+    lim.acquire()  # waits for the reset, START + 10.1
+    lim.observe(headers(58, fake.now + 60))  # the new window
+    lim.observe(headers(2, START + 11))  # the old window's answer, its reset rounded up: still stale
+    assert lim.remaining() == 58
+
+
 def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
     fake = FakeTime()
     lim = limiter(fake)
