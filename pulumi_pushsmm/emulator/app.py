@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import logging
 import re
-import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import flask
 from flask.json.provider import DefaultJSONProvider
+from waitress.channel import ClientDisconnected
 from werkzeug.exceptions import HTTPException
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Response
@@ -42,6 +40,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _FLOW_WRITE_PATH = re.compile(r"^/api/flows(/\d+)?/?$")
 _logger = logging.getLogger(__name__)
+
+
+class ConnectionDropped(ClientDisconnected, ConnectionAbortedError):
+    """Raised by the app to close the connection without an answer (the ``drop`` fault)."""
 
 
 def to_wire(error: EmulatorError) -> Response:
@@ -195,14 +197,8 @@ class EmulatorApp:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Serve one request."""
-        if environ.get("wsgi.input_terminated") and not environ.get("CONTENT_LENGTH"):
-            # A chunked body has no length up front: buffer it (up to the limit) so the limit holds.
-            data = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
-            if len(data) > MAX_BODY_BYTES:
-                return to_wire(PayloadTooLarge())(environ, start_response)
-            environ["wsgi.input"] = io.BytesIO(data)
-            environ["CONTENT_LENGTH"] = str(len(data))
-            del environ["wsgi.input_terminated"]
+        # Waitress reads a whole request before calling the app, and gives a chunked body its
+        # CONTENT_LENGTH, so MAX_BODY_BYTES holds for every request.
         path: str = environ.get("PATH_INFO", "")
         if not _is_api_path(path):
             return self.flask(environ, start_response)
@@ -242,12 +238,13 @@ class EmulatorApp:
                 self.backend.log_request(method=method, path=path, query=query, status=status[0], fault=fault)
 
     def _drop(self, environ: WSGIEnvironment) -> None:
-        """Close the connection without answering; werkzeug treats ConnectionError as a dropped client."""
-        sock = environ.get("werkzeug.socket")
-        if isinstance(sock, socket.socket):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        raise ConnectionAbortedError("injected fault: connection dropped")
+        """Close the connection without answering.
+
+        Waitress closes a connection, writing nothing, when the app raises its
+        ``ClientDisconnected``; the class is also a ``ConnectionAbortedError``,
+        which other servers read the same way.
+        """
+        raise ConnectionDropped("injected fault: connection dropped")
 
     def _commit_then_fail(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Run the request for real; if it succeeded, throw the answer away and say 500."""

@@ -2,29 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from waitress.server import BaseWSGIServer, create_server
 
 from .app import EmulatorApp
 from .backend import EmulatorBackend
 from .faults import FaultRule
 from .records import AccountInfo, ConfigChanges, CreateResponse, EmulatorConfig
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 DEFAULT_API_KEY = "pushsmm-emulator-demo-key"
 """The key the emulator accepts when it is given none (and ``PUSHSMM_API_KEY`` is unset for the CLI)."""
 
+# Requests served at the same time. An idle kept-alive connection holds no thread: waitress
+# watches the sockets itself, so a client's connection pool costs nothing while it waits.
+WORKER_THREADS = 16
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without the per-request access log line."""
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Say nothing."""
+def _with_access_log(app: WSGIApplication) -> WSGIApplication:
+    """``app`` writing one line per request to stderr: client, method, path (no query) and status; no headers."""
+
+    def logged(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def log_then_start(status: str, headers: Any, exc_info: Any = None) -> Any:
+            method, path = environ.get("REQUEST_METHOD", "-"), environ.get("PATH_INFO", "")
+            sys.stderr.write(f'{environ.get("REMOTE_ADDR", "-")} "{method} {path}" {status.split(" ", 1)[0]}\n')
+            return start_response(status, headers, exc_info)
+
+        return app(environ, log_then_start)
+
+    return logged
 
 
 class EmulatorServer:
@@ -67,6 +84,7 @@ class EmulatorServer:
         self.ready = threading.Event()
         self._backend: EmulatorBackend | None = None
         self._server: BaseWSGIServer | None = None
+        self._sockets: dict[int, Any] = {}  # waitress's socket map: the listening socket and every connection
         self._thread: threading.Thread | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
@@ -84,19 +102,26 @@ class EmulatorServer:
             faults=self.fault_rules,
             clock=self.clock,
         )
+        app: WSGIApplication = EmulatorApp(backend)
+        self._sockets = {}
         try:
-            server = make_server(
-                self.host,
-                self.port,
-                EmulatorApp(backend),
-                threaded=True,
-                request_handler=WSGIRequestHandler if self.access_log else _QuietRequestHandler,
+            # One numeric address, so waitress opens one listening socket (a name such as "localhost"
+            # could resolve to two, each with its own free port). Keep-alive is HTTP/1.1's default.
+            address = socket.getaddrinfo(self.host or None, self.port, type=socket.SOCK_STREAM)[0][4]
+            server = create_server(
+                _with_access_log(app) if self.access_log else app,
+                map=self._sockets,
+                host=str(address[0]),
+                port=self.port,
+                threads=WORKER_THREADS,
+                ident="pushsmm-emulator",
             )
         except BaseException:
             backend.close()
             raise
+        assert isinstance(server, BaseWSGIServer), "one address gives one listening socket"
         self._backend, self._server = backend, server
-        self.port = server.server_port
+        self.port = int(server.getsockname()[1])
         self._thread = threading.Thread(target=self._serve, name=f"pushsmm-emulator-{self.port}", daemon=True)
         self._thread.start()
         if not self.ready.wait(timeout=10):
@@ -107,18 +132,31 @@ class EmulatorServer:
     def _serve(self) -> None:
         assert self._server is not None
         self.ready.set()
-        self._server.serve_forever(poll_interval=0.05)
+        self._server.run()  # returns once every socket in self._sockets is closed
 
     def stop(self) -> None:
-        """Stop serving, wait for the thread, close the socket and the database."""
+        """Stop serving: close the listening socket and every connection, wait for the threads, close the database."""
         server, thread, backend = self._server, self._thread, self._backend
         self._server = self._thread = self._backend = None
         self.ready.clear()
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            sockets = self._sockets
+
+            def close_every_socket() -> None:
+                for dispatcher in list(sockets.values()):
+                    dispatcher.close()
+
+            # Run in the server's own thread, which owns the sockets; kept-alive idle connections
+            # close too, so no client keeps talking to a stopped emulator.
+            trigger: Any = server.trigger  # typeshed's stub says int; it is waitress's trigger dispatcher
+            # If the loop, woken by a worker's pull, runs the queued thunk (closing the trigger's pipe)
+            # before this pull writes to the pipe, the write fails: the sockets are closed already.
+            with contextlib.suppress(OSError):
+                trigger.pull_trigger(close_every_socket)
         if thread is not None:
             thread.join(timeout=10)
+        if server is not None:
+            server.task_dispatcher.shutdown(timeout=5)
         if backend is not None:
             backend.close()
 
