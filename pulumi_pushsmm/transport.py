@@ -56,6 +56,9 @@ NOTICE_SECONDS: Final = 3.0
 RESET_MARGIN_SECONDS: Final = 0.1
 """Slack after the announced reset, for the server's clock ticking a little behind ours."""
 
+ANSWER_POLL_SECONDS: Final = 0.05
+"""How often a request waiting for the answer that opens a new window looks again."""
+
 logger = logging.getLogger("pulumi_pushsmm.http")
 
 Clock = Callable[[], float]
@@ -143,8 +146,12 @@ class RateLimiter:
             self._stale_before = self._reset + 0.5
             self._reset = None
             self._lowest = self._limit
-        if self._lowest is not None and self._reset is not None and self._lowest - self._in_flight <= 0:
-            waits.append((self._reset + RESET_MARGIN_SECONDS - now, "the server's limit"))
+        if self._lowest is not None and self._lowest - self._in_flight <= 0:
+            if self._reset is not None:
+                waits.append((self._reset + RESET_MARGIN_SECONDS - now, "the server's limit"))
+            else:
+                # A fresh window whose count is all in flight: wait for an answer to tell the new reset.
+                waits.append((ANSWER_POLL_SECONDS, "the server's limit"))
         rpm = self.requests_per_minute
         if rpm is not None:
             while self._recent and self._recent[0] <= now - WINDOW_SECONDS:

@@ -121,6 +121,28 @@ def test_a_late_answer_from_the_previous_window_is_ignored_even_before_its_adver
     assert lim.remaining() == 58
 
 
+def test_a_fresh_window_used_up_by_requests_in_flight_waits_for_their_answer() -> None:
+    fake = FakeTime()
+    lim = limiter(fake)
+    lim.acquire()
+    lim.observe(headers(0, START + 5, limit=1))
+    lim.acquire()  # waits for the reset: a fresh window of 1
+    waited = list(fake.sleeps)
+    done = threading.Event()
+
+    def second() -> None:
+        lim.acquire()
+        done.set()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    assert not done.wait(0.3)  # the window's one request is in flight: no second one yet
+    lim.observe(headers(0, fake.now + 5, limit=1))  # its answer: used up until the next reset
+    thread.join(5)
+    assert done.is_set() and fake.sleeps[len(waited)] == pytest.approx(0.05)
+    assert fake.now >= START + 10
+
+
 def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
     fake = FakeTime()
     lim = limiter(fake)
