@@ -1,6 +1,7 @@
 """The HTTP transport under the pushsmm client: sessions, pacing against the rate limit, and request logging.
 
-It knows nothing about Pulumi. Three jobs, each in one place:
+It knows nothing about Pulumi (its error messages only name the two settings
+it reads). Three jobs, each in one place:
 
 - :func:`new_session` builds a ``requests.Session`` that reads proxy and CA
   settings from the environment once, when it is made. With ``trust_env``
