@@ -13,6 +13,7 @@ from typing import Any, Final
 import pulumi
 
 from . import schema
+from .account import Account
 from .provider import FlowProvider
 from .validators import encodable
 
@@ -33,6 +34,8 @@ def resource_props(
     """
     kwargs = dict(kwargs)
     adopt_id = kwargs.pop(schema.ADOPT_KEY, None)
+    on_delete = kwargs.pop(schema.ON_DELETE_KEY, None)
+    account = kwargs.pop("account", None)
     opts = kwargs.pop("opts", None)
     positional = list(args)
     inputs = kwargs.pop("args", None)
@@ -57,6 +60,8 @@ def resource_props(
     props: dict[str, Any] = {f.name: kwargs.get(f.name) for f in schema.FLOW_FIELDS}
     props[schema.IMAGE_HASH_KEY] = None
     props[schema.ADOPT_KEY] = adopt_id
+    props[schema.ON_DELETE_KEY] = on_delete
+    props.update(account_props(account))
     return props, opts
 
 
@@ -71,3 +76,15 @@ def _refuse_unencodable(inputs: Mapping[str, Any]) -> None:
         problem = encodable(value) if isinstance(value, str) else None
         if problem:
             raise pulumi.RunError(f"Flow input {name} {problem}")
+
+
+def account_props(account: Any) -> dict[str, Any]:
+    """The inputs that record an explicit account with a flow: its base URL, and its key as a secret.
+
+    Without an account there are none, and the flow uses the stack's configuration.
+    """
+    if account is None:
+        return {}
+    if not isinstance(account, Account):
+        raise TypeError(f"account must be a pulumi_pushsmm.Account, not {type(account).__name__}")
+    return {schema.ACCOUNT_BASE_URL_KEY: account.base_url, schema.ACCOUNT_API_KEY_KEY: account.secret_api_key}

@@ -1,7 +1,9 @@
 """``Account``: the settings of one pushsmm account (API key and base URL), for programs that use several.
 
-Pass it as ``account=`` to the lookups. Without it, they use the stack config
-(``pushsmm:apiKey``, ``pushsmm:baseUrl``) with its environment fallback.
+Pass it as ``account=`` to :class:`~pulumi_pushsmm.Flow`,
+:class:`~pulumi_pushsmm.FlowSequence` and the lookups. Without it, they use the
+stack config (``pushsmm:apiKey``, ``pushsmm:baseUrl``) with its environment
+fallback.
 """
 
 from __future__ import annotations

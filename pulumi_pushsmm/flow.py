@@ -17,6 +17,7 @@ from typing_extensions import Unpack
 
 from ._resource import PROVIDER as _PROVIDER
 from ._resource import resource_props
+from .account import Account
 from .names import TYPE_TOKEN
 
 __all__ = ["TYPE_TOKEN", "Flow", "FlowArgs"]
@@ -132,6 +133,8 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         adopt_id: pulumi.Input[int] | None = None,
+        on_delete: pulumi.Input[Literal["delete", "disable"] | None] = None,
+        account: Account | None = None,
     ) -> None: ...
 
     @overload
@@ -141,6 +144,8 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         adopt_id: pulumi.Input[int] | None = None,
+        on_delete: pulumi.Input[Literal["delete", "disable"] | None] = None,
+        account: Account | None = None,
         **kwargs: Unpack[FlowArgs],
     ) -> None: ...
 
@@ -153,6 +158,12 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         :param pulumi.Input[int] adopt_id: Id of an existing flow to take over instead of creating one: the
             first `up` updates it to match the inputs and keeps its id. Once adopted, removing it changes
             nothing.
+        :param pulumi.Input[str] on_delete: What destroying the flow, or removing it from the program, does:
+            "delete" (the default) deletes it in pushsmm; "disable" only sets is_enabled off, keeping its
+            history and counters. Changing it sends no request.
+        :param Account account: The pushsmm account (API key and base URL) the flow lives in; default: the
+            stack's pushsmm:apiKey and pushsmm:baseUrl. The key is recorded with the flow as a secret, so
+            refresh and destroy reach the flow in its own account; a new key is an in-place change.
         :param pulumi.Input[int] website_id: Id of the website whose new subscribers get the flow. Required.
         :param pulumi.Input[str] name: Internal name of the flow. Required. Allowed: at most 256 characters.
         :param pulumi.Input[str] title: Title of the push notification. Required. Allowed: at most 64
@@ -394,3 +405,11 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         """Id of an existing flow to take over instead of creating one: the first `up` updates it to match the
         inputs and keeps its id. Once adopted, removing it changes nothing."""
         return pulumi.get(self, "adopt_id")
+
+    @property
+    @pulumi.getter
+    def on_delete(self) -> pulumi.Output[Literal["delete", "disable"] | None]:
+        """What destroying the flow, or removing it from the program, does: "delete" (the default) deletes it in
+        pushsmm; "disable" only sets is_enabled off, keeping its history and counters. Changing it sends no
+        request."""
+        return pulumi.get(self, "on_delete")

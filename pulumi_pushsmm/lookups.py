@@ -128,6 +128,7 @@ def _settings(account: Account | None, what: str) -> tuple[str, str]:
 def account_cache(base_url: str, api_key: str) -> _AccountCache:
     """The cache of one account, made on first use (this is where ``requests`` is first imported)."""
     from .client import PushsmmClient, check_base_url  # lazily: a program that never looks up never loads requests
+    from .transport import limiter_for
 
     base_url = check_base_url(base_url)
     # The cache is keyed by a digest, so no module-level structure holds the key itself.
@@ -135,7 +136,9 @@ def account_cache(base_url: str, api_key: str) -> _AccountCache:
     with _CACHES_LOCK:
         cache = _CACHES.get(ident)
         if cache is None:
-            cache = _CACHES[ident] = _AccountCache(PushsmmClient(base_url, api_key))
+            # The process's one rate limiter for this key: lookups pace together with everything else.
+            limiter = limiter_for(base_url, api_key)
+            cache = _CACHES[ident] = _AccountCache(PushsmmClient(base_url, api_key, limiter=limiter))
         return cache
 
 

@@ -13,13 +13,15 @@ secret, is tiny, and is the same bytes for every Flow of a program.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -33,7 +35,7 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime import rpc
 
-from . import schema
+from . import flow_settings, schema
 from .errors import (
     FlowError,
     PushsmmApiError,
@@ -75,6 +77,8 @@ __all__ = [
     "ProviderContext",
 ]
 
+R = TypeVar("R")
+
 # Computed outputs that no update changes.
 _STABLE_OUTPUTS: Final = ("user_id", "datetime")
 # What diff compares: every input, plus the recorded hash of the image's bytes.
@@ -83,6 +87,27 @@ _DIFFED_KEYS: Final = (*(f.name for f in schema.INPUT_FIELDS), schema.IMAGE_HASH
 
 def _is_unknown(value: Any) -> bool:
     return bool(value == rpc.UNKNOWN)
+
+
+# The context of the flow each gRPC worker thread is working on (see FlowProvider._in_account_of).
+_CURRENT = threading.local()
+
+
+def _account_base_url(base_url: str) -> str:
+    from .client import check_base_url
+
+    return check_base_url(base_url)
+
+
+def _in_flow_account(method: Callable[..., R]) -> Callable[..., R]:
+    """Run a provider method with the context of the account of the flow's props (its last argument)."""
+
+    @functools.wraps(method)
+    def wrapper(self: FlowProvider, *args: Any) -> R:
+        with self._in_account_of(args[-1]):
+            return method(self, *args)
+
+    return wrapper
 
 
 @dataclass
@@ -282,14 +307,36 @@ class FlowProvider(ResourceProvider):
 
     @property
     def context(self) -> ProviderContext:
-        """Settings and client of this process; from the environment when configure was not called."""
+        """The context of the flow being worked on: its own account's (``account=``), else the stack's.
+
+        The stack's comes from configure, or from the environment when configure was not called.
+        """
+        current: ProviderContext | None = getattr(_CURRENT, "context", None)
+        if current is not None:
+            return current
         if self._context is None:
             self._context = ProviderContext.from_config(None)
         return self._context
 
+    @contextlib.contextmanager
+    def _in_account_of(self, props: Mapping[str, Any]) -> Iterator[ProviderContext]:
+        """Work on one flow with the context of the account recorded in its props (this thread only)."""
+        stack_context = self.context
+        ctx = flow_settings.context_for(props, stack_context, lambda base_url, api_key: ProviderContext(
+            base_url=_account_base_url(base_url), api_key=api_key,
+            requests_per_minute=stack_context.requests_per_minute, retry_timeout=stack_context.retry_timeout),
+            _is_unknown)
+        previous = getattr(_CURRENT, "context", None)
+        _CURRENT.context = ctx
+        try:
+            yield ctx
+        finally:
+            _CURRENT.context = previous
+
     # --- check and diff: no writes ------------------------------------------------------------------
 
     @user_facing("checking")
+    @_in_flow_account
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Reject what pushsmm would silently rewrite; fill in its defaults; record the image hash.
 
@@ -300,7 +347,15 @@ class FlowProvider(ResourceProvider):
         """
         validation = schema.validate_inputs(news, _is_unknown)
         failures = [CheckFailure(name, reason) for name, reason in validation.failures]
-        if not failures:
+        base_url = validation.inputs.get(schema.ACCOUNT_BASE_URL_KEY)
+        if isinstance(base_url, str) and not _is_unknown(base_url):
+            try:
+                _account_base_url(base_url)
+            except PushsmmConfigError as exc:
+                failures.append(CheckFailure("account", f"account: {exc}"))
+        # An account whose key is not known yet (at preview) cannot be asked; up checks the ids before writing.
+        account_unknown = any(_is_unknown(news.get(k)) for k in schema.ACCOUNT_KEYS)
+        if not failures and not account_unknown:
             inputs = schema.coerce_inputs(validation.inputs)
             before = schema.coerce_inputs(olds or {})
             targets = (inputs.get("website_id"), inputs.get("segment", "all"))
@@ -314,6 +369,7 @@ class FlowProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare desired inputs with those recorded in the old outputs; every change is in place."""
         changed = self._changed_keys(schema.coerce_inputs(olds), schema.coerce_inputs(news))
+        changed += flow_settings.changed_settings(olds, news, _is_unknown)
         stables = [k for k in _DIFFED_KEYS if k not in changed] + list(_STABLE_OUTPUTS)
         return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
 
@@ -330,6 +386,7 @@ class FlowProvider(ResourceProvider):
     # --- create, read, update, delete ------------------------------------------------------------
 
     @user_facing("creating")
+    @_in_flow_account
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the flow, then make sure pushsmm stored exactly what was asked."""
         props = schema.coerce_inputs(props)
@@ -384,6 +441,7 @@ class FlowProvider(ResourceProvider):
                 time.sleep(wait)
 
     @user_facing("reading")
+    @_in_flow_account
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the flow and map it back into inputs and outputs; an empty id when it is gone."""
         ctx = self.context
@@ -397,15 +455,19 @@ class FlowProvider(ResourceProvider):
                     ctx.confirm_gone(id_, props, "refresh")
                     return ReadResult("", {})
         outs = self._outputs(flow, props)
-        inputs = {k: outs[k] for k in _DIFFED_KEYS}
+        inputs = {**{k: outs[k] for k in _DIFFED_KEYS}, **flow_settings.settings_of(outs)}
         return ReadResult(str(flow["id"]), outs, inputs)
 
     @user_facing("updating")
+    @_in_flow_account
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One POST with the changed fields; the image only when its bytes changed."""
         olds, news = schema.coerce_inputs(olds), schema.coerce_inputs(news)
         ctx = self.context
         changed = self._changed_keys(olds, news)
+        if flow_settings.account_changed(flow_settings.changed_settings(olds, news, _is_unknown)):
+            with retry_budget(ctx.retry_timeout):
+                self._check_new_account(id_, news)
         names = [k for k in changed if k in schema.FIELDS_BY_NAME]
         form = schema.encode_form(news, names, create=False)
         image = None
@@ -416,9 +478,11 @@ class FlowProvider(ResourceProvider):
             else:
                 remove_image = True
         if not form and not image and not remove_image:
-            # Only the local image path changed, not its bytes: nothing to tell pushsmm.
+            # Only the local image path changed, not its bytes, or only settings (account, on_delete)
+            # that pushsmm never sees: nothing to tell pushsmm.
+            settings = dict.fromkeys(schema.SETTINGS_KEYS) | flow_settings.settings_of(news)
             return UpdateResult({**olds, "image": news.get("image", ""), schema.IMAGE_HASH_KEY:
-                                 news.get(schema.IMAGE_HASH_KEY, "")})
+                                 news.get(schema.IMAGE_HASH_KEY, ""), **settings})
         with retry_budget(ctx.retry_timeout):
             if "website_id" in changed or "segment" in changed:
                 ctx.verify_targets(news["website_id"], news.get("segment", "all"))
@@ -431,12 +495,39 @@ class FlowProvider(ResourceProvider):
         return UpdateResult(outs)
 
     @user_facing("deleting")
+    @_in_flow_account
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """DELETE the flow; one that is already gone counts as deleted, once the key is shown to be the owner's."""
+        """DELETE the flow; one that is already gone counts as deleted, once the key is shown to be the owner's.
+
+        With on_delete="disable", switch it off instead, keeping its history and counters.
+        """
         with retry_budget(self.context.retry_timeout):
-            self._discard(id_, props)
+            if flow_settings.disables_on_delete(props):
+                self._disable(id_, props)
+            else:
+                self._discard(id_, props)
 
     # --- helpers ---------------------------------------------------------------------------------------
+
+    def _check_new_account(self, id_: str, news: Mapping[str, Any]) -> None:
+        """A flow's new key (or URL) must reach the account that owns it: one website lookup, no flow request."""
+        websites = self.context.website_ids()
+        if news.get("website_id") not in websites:
+            known = ", ".join(f"{i} ({host})" for i, host in sorted(websites.items())) or "none"
+            raise FlowError(
+                f"flow {id_}: the new account settings reach a pushsmm account without website "
+                f"{news.get('website_id')} (its websites: {known}), so the key is another account's. A flow cannot "
+                "move between accounts: give the key of the account that owns it (a rotated key of the same account "
+                "is an in-place change), or declare a new flow in the other account."
+            )
+
+    def _disable(self, id_: str, props: Mapping[str, Any]) -> None:
+        """Switch the flow off (on_delete="disable"); one already gone is fine, once the key is shown the owner's."""
+        form = schema.encode_form({"is_enabled": False}, ["is_enabled"], create=False)
+        try:
+            self.context.flows.put(self.context.client.update_flow(id_, form))
+        except PushsmmNotFoundError:
+            self.context.confirm_gone(id_, props, "destroy")
 
     def _discard(self, id_: str, props: Mapping[str, Any]) -> None:
         try:
@@ -493,7 +584,8 @@ class FlowProvider(ResourceProvider):
         has_image = bool(flow.get("image_url"))
         image = (local.get("image") or "") if has_image else ""
         image_hash = (local.get(schema.IMAGE_HASH_KEY) or "") if has_image else ""
-        return {**inputs, "image": image, schema.IMAGE_HASH_KEY: image_hash, **computed}
+        return {**inputs, "image": image, schema.IMAGE_HASH_KEY: image_hash, **computed,
+                **flow_settings.settings_of(local)}
 
 
 def matching_flows(candidates: list[dict[str, Any]], props: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -336,12 +336,29 @@ Pulumi's ``import_`` option cannot reach a dynamic provider's Read (pulumi/pulum
 so adoption goes through create. diff ignores it: once adopted, removing it changes nothing.
 """
 
+ON_DELETE_KEY: Final = "on_delete"
+"""Extra input: what removing the flow from the program (or ``destroy``) does in pushsmm."""
+ON_DELETE_CHOICES: Final = ("delete", "disable")
+
+ACCOUNT_BASE_URL_KEY: Final = "account_base_url"
+ACCOUNT_API_KEY_KEY: Final = "account_api_key"
+ACCOUNT_KEYS: Final = (ACCOUNT_BASE_URL_KEY, ACCOUNT_API_KEY_KEY)
+"""Extra inputs of a flow given ``account=``: that account's base URL and key (a secret). Without them the
+flow uses the stack's configuration."""
+
+SETTINGS_KEYS: Final = (ON_DELETE_KEY, *ACCOUNT_KEYS)
+"""The provider's own per-flow settings: recorded with the flow, never sent to pushsmm, so changing one is an
+in-place change that makes no request for the flow."""
+
 STATE_FIELDS: Final[tuple[Field, ...]] = (
     _computed(IMAGE_HASH_KEY, Kind.TEXT, "SHA-256 of the image file's bytes as check last read them; "
               "new bytes at the same path are a change."),
     Field(ADOPT_KEY, Kind.INT, "Id of an existing flow to take over instead of creating one: the first `up` "
           "updates it to match the inputs and keeps its id. Once adopted, removing it changes nothing.",
           nullable=True, encoding=Encoding.NONE),
+    _choice(ON_DELETE_KEY, 'What destroying the flow, or removing it from the program, does: "delete" (the '
+            'default) deletes it in pushsmm; "disable" only sets is_enabled off, keeping its history and counters. '
+            "Changing it sends no request.", ON_DELETE_CHOICES, nullable=True, encoding=Encoding.NONE),
 )
 """The provider's own state beside the pushsmm fields (not sent, not in the API object)."""
 
@@ -411,7 +428,7 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
     Makes no network calls. Unknown values (at preview) pass through untouched.
     """
     result = Validation(is_unknown=is_unknown)
-    known = {f.name for f in FLOW_FIELDS} | {IMAGE_HASH_KEY, ADOPT_KEY, "__provider"}
+    known = {f.name for f in FLOW_FIELDS} | {IMAGE_HASH_KEY, ADOPT_KEY, *SETTINGS_KEYS, "__provider"}
     extra = {k for k, v in news.items() if v is not None} - known
     for name in sorted(extra):
         allowed = ", ".join(f.name for f in INPUT_FIELDS)
@@ -430,6 +447,7 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
         for reason in f.validate(value):
             result.fail(f.name, reason)
     _check_adopt_id(result, news.get(ADOPT_KEY))
+    _check_settings(result, news)
     for f in INPUT_FIELDS:
         for rule in f.rules:
             problem = rule.check(result.inputs.get(f.name), result.inputs, result.is_unknown)
@@ -452,6 +470,17 @@ def _check_adopt_id(result: Validation, value: Any) -> None:
         result.fail(ADOPT_KEY, f"must be the positive integer id of an existing flow, got {value!r}")
         return
     result.inputs[ADOPT_KEY] = value
+
+
+def _check_settings(result: Validation, news: Mapping[str, Any]) -> None:
+    """Keep the per-flow settings that are set; an unset one means the default (delete, the stack's account)."""
+    on_delete = news.get(ON_DELETE_KEY)
+    if on_delete is not None and not result.is_unknown(on_delete) and on_delete not in ON_DELETE_CHOICES:
+        allowed = ", ".join(f'"{c}"' for c in ON_DELETE_CHOICES)
+        result.fail(ON_DELETE_KEY, f"must be one of {allowed}, got {on_delete!r}")
+    for key in SETTINGS_KEYS:
+        if news.get(key) is not None:
+            result.inputs[key] = news[key]
 
 
 def _check_image(result: Validation) -> None:

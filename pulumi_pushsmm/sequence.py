@@ -40,7 +40,7 @@ _DELAY_PART: Final = re.compile(r"\s*(\d+)\s*([a-z]+)\s*")
 _KEY: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Inputs the sequence sets itself: the website for every step, the wait from each step's delay.
 _SEQUENCE_OWNED: Final = frozenset({"website_id", "wait_time", "wait_time_type"})
-_STEP_FIELDS: Final = tuple(f.name for f in schema.INPUT_FIELDS if f.name not in _SEQUENCE_OWNED)
+_STEP_FIELDS: Final = (*(f.name for f in schema.INPUT_FIELDS if f.name not in _SEQUENCE_OWNED), schema.ON_DELETE_KEY)
 # The longest wait pushsmm allows, in minutes (90 days = 2160 hours = 129600 minutes).
 _MAX_MINUTES: Final = schema.WAIT_TIME_MAX["minutes"]
 
@@ -116,8 +116,9 @@ class FlowSequence(pulumi.ComponentResource):
     ``website_id`` is the website's id, or pass ``website`` (a result of
     :func:`pulumi_pushsmm.get_website`, or an Output of one). ``defaults`` are
     Flow inputs shared by every step (url, utm_*, segment, ttl, buttons,
-    urgency, ...). ``steps`` run in order: their delays must strictly
-    increase. ``account`` is passed to every child flow.
+    urgency, ``on_delete``, ...). ``steps`` run in order: their delays must
+    strictly increase. ``account`` (an :class:`~pulumi_pushsmm.Account`) is
+    passed to every child flow.
 
     ``flows`` holds the child flows by step key, in step order; ``ids`` is an
     Output of their pushsmm ids by step key.

@@ -102,7 +102,10 @@ def _lines(*parts: str | Iterable[str]) -> list[str]:
 
 def flow_module() -> str:
     """The source of ``pulumi_pushsmm/flow.py``."""
-    adopt = STATE_FIELDS[1]
+    adopt, on_delete = STATE_FIELDS[1], STATE_FIELDS[2]
+    account_doc = ("The pushsmm account (API key and base URL) the flow lives in; default: the stack's "
+                   "pushsmm:apiKey and pushsmm:baseUrl. The key is recorded with the flow as a secret, so refresh "
+                   "and destroy reach the flow in its own account; a new key is an in-place change.")
     args_keys = []
     for f in INPUT_FIELDS:
         wrapper = "Required" if f.required else "NotRequired"
@@ -138,6 +141,7 @@ def flow_module() -> str:
         "",
         "from ._resource import PROVIDER as _PROVIDER",
         "from ._resource import resource_props",
+        "from .account import Account",
         "from .names import TYPE_TOKEN",
         "",
         '__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs"]',
@@ -171,6 +175,8 @@ def flow_module() -> str:
         "        opts: pulumi.ResourceOptions | None = None,",
         "        *,",
         f"        {adopt.name}: pulumi.Input[int] | None = None,",
+        f"        {on_delete.name}: pulumi.Input[{py_type(on_delete)}] = None,",
+        "        account: Account | None = None,",
         "    ) -> None: ...",
         "",
         "    @overload",
@@ -180,6 +186,8 @@ def flow_module() -> str:
         "        opts: pulumi.ResourceOptions | None = None,",
         "        *,",
         f"        {adopt.name}: pulumi.Input[int] | None = None,",
+        f"        {on_delete.name}: pulumi.Input[{py_type(on_delete)}] = None,",
+        "        account: Account | None = None,",
         "        **kwargs: Unpack[FlowArgs],",
         "    ) -> None: ...",
         "",
@@ -190,6 +198,8 @@ def flow_module() -> str:
         "        :param FlowArgs args: Every input at once (instead of keyword arguments).",
         "        :param pulumi.ResourceOptions opts: Options for the resource.",
         *_doc(f":param pulumi.Input[int] {adopt.name}: {adopt.doc}", 8, hang=True),
+        *_doc(f":param pulumi.Input[str] {on_delete.name}: {on_delete.doc}", 8, hang=True),
+        *_doc(f":param Account account: {account_doc}", 8, hang=True),
         *[line for f in INPUT_FIELDS for line in _param(f, 8)],
         '        """',
         "        props, opts = resource_props(args, kwargs)",

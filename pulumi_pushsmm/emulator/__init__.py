@@ -43,7 +43,8 @@ path also answers with a trailing slash)::
     POST   /_emulator/accounts                     {"api_key", "websites"?: 2, "api_access"?: true,
                                                    "flows_limit"?: -1} -> 201 {user_id, website_ids,
                                                    segment_ids} (200 if the key already had one)
-    PATCH  /_emulator/accounts/{user_id}           {"api_access"?, "flows_limit"?} -> the account
+    PATCH  /_emulator/accounts/{user_id}           {"api_access"?, "flows_limit"?, "api_key"? (rotate: the old
+                                                   key stops working)} -> the account
     GET    /_emulator/accounts/{user_id}/flows     {"data": [stored flow rows]}
     POST   /_emulator/websites                     {"user_id", "name"?, "scheme"?, "host"?, "path"?,
                                                    "is_enabled"?} -> 201 website object

@@ -76,7 +76,8 @@ def update_account(backend: EmulatorBackend, user_id: int) -> flask.Response:
     body = _body()
     return _json(
         backend.update_account(
-            user_id, api_access=_field(body, "api_access", bool), flows_limit=_field(body, "flows_limit", int)
+            user_id, api_access=_field(body, "api_access", bool), flows_limit=_field(body, "flows_limit", int),
+            api_key=_field(body, "api_key", str),
         )
     )
 

@@ -207,10 +207,18 @@ class EmulatorBackend:
             return {"user_id": user_id, "website_ids": website_ids, "segment_ids": segment_ids}
 
     def update_account(
-        self, user_id: int, *, api_access: bool | None = None, flows_limit: int | None = None
+        self, user_id: int, *, api_access: bool | None = None, flows_limit: int | None = None,
+        api_key: str | None = None,
     ) -> dict[str, Any]:
-        """Switch an account's API access, or set its plan's flow limit (-1 = unlimited)."""
-        given = {"api_access": api_access, "flows_limit": flows_limit}
+        """Switch an account's API access, set its plan's flow limit (-1 = unlimited), or rotate its key.
+
+        A new ``api_key`` replaces the old one, which stops working, as regenerating a key in the
+        dashboard does; the account and its data stay.
+        """
+        if api_key is not None and not api_key:
+            raise InvalidAdminRequest("api_key must not be empty.")
+        given = {"api_access": api_access, "flows_limit": flows_limit,
+                 "key_hash": _key_hash(api_key) if api_key else None}
         with self._store.writing():
             self._account(user_id)
             changes = {name: value for name, value in given.items() if value is not None}

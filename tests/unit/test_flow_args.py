@@ -38,7 +38,8 @@ def test_args_as_a_keyword_gives_the_same_props_as_positionally() -> None:
     assert positional == keyword == keywords
     props, got_opts = keyword
     assert got_opts is opts
-    assert set(props) == {f.name for f in schema.FLOW_FIELDS} | {schema.IMAGE_HASH_KEY, schema.ADOPT_KEY}
+    assert set(props) == {f.name for f in schema.FLOW_FIELDS} | {schema.IMAGE_HASH_KEY, schema.ADOPT_KEY,
+                                                                 schema.ON_DELETE_KEY}
 
 
 @pytest.mark.parametrize(
