@@ -323,7 +323,7 @@ class FlowProvider(ResourceProvider):
         """Work on one flow with the context of the account recorded in its props (this thread only)."""
         stack_context = self.context
         ctx = flow_settings.context_for(props, stack_context, lambda base_url, api_key: ProviderContext(
-            base_url=_account_base_url(base_url), api_key=api_key,
+            base_url=base_url, api_key=api_key,  # (the client refuses an unsafe URL; check names it first)
             requests_per_minute=stack_context.requests_per_minute, retry_timeout=stack_context.retry_timeout),
             _is_unknown)
         previous = getattr(_CURRENT, "context", None)

@@ -10,7 +10,7 @@ import pytest
 from pulumi_pushsmm import Account
 from pulumi_pushsmm._resource import account_props
 from pulumi_pushsmm.emulator import EmulatorServer
-from pulumi_pushsmm.errors import FlowError
+from pulumi_pushsmm.errors import PushsmmError
 from pulumi_pushsmm.provider import FlowProvider
 from tests.unit.test_check import VALID
 
@@ -79,5 +79,5 @@ def test_a_new_key_of_another_account_is_refused(server: EmulatorServer) -> None
     provider = FlowProvider()
     props = inputs(provider, website_id=site_b, account_base_url=server.base_url, account_api_key=KEY_B)
     created = provider.create(props)
-    with pytest.raises(FlowError, match=f"the new account settings reach a pushsmm account without website {site_b}"):
+    with pytest.raises(PushsmmError, match=f"new account settings reach a pushsmm account without website {site_b}"):
         provider.update(created.id, created.outs, {**props, "account_api_key": KEY_A})
