@@ -127,6 +127,21 @@ def _settings(revealed: dict[str, Any], provider_ref: str | None) -> tuple[str, 
     return str(base_url), str(key)
 
 
+def _accounts(revealed: dict[str, Any]) -> list[tuple[str, str]]:
+    """(base URL, key) of every account a pending Flow create was for: its own ``account=``, else the stack's."""
+    found: list[tuple[str, str]] = []
+    for operation in revealed.get("pending_operations") or []:
+        resource = operation.get("resource") or {}
+        if operation.get("type") != "creating" or resource.get("type") != FLOW_TYPE:
+            continue
+        inputs = resource.get("inputs") or {}
+        base_url, key = (_plain(inputs.get(k)) for k in schema.ACCOUNT_KEYS)
+        settings = (str(base_url), str(key)) if base_url and key else _settings(revealed, resource.get("provider"))
+        if settings not in found:
+            found.append(settings)
+    return found
+
+
 def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[Outcome]]:
     """The deployment with every pending operation settled, and what was decided for each.
 
@@ -180,15 +195,17 @@ def recover(run: Runner, *, dry_run: bool = False, client_factory: Callable[[str
     flows: list[dict[str, Any]] = []
     if creates:
         revealed = json.loads(run(["stack", "export", "--show-secrets"], None)).get("deployment") or {}
-        base_url, key = _settings(revealed, (creates[0].get("resource") or {}).get("provider"))
-        del revealed  # it holds the key in plain text: keep it no longer than needed
+        accounts = _accounts(revealed)
+        del revealed  # it holds the keys in plain text: keep it no longer than needed
         from .client import PushsmmClient  # requests, loaded only when recovering
 
-        client = (client_factory or (lambda url, k: PushsmmClient(url, k)))(base_url, key)
-        try:
-            flows = client.list_flows()
-        finally:
-            client.close()
+        # Website ids are unique across pushsmm, so the flows of every account involved can be matched together.
+        for base_url, key in accounts:
+            client = (client_factory or (lambda url, k: PushsmmClient(url, k)))(base_url, key)
+            try:
+                flows += client.list_flows()
+            finally:
+                client.close()
     settled, outcomes = plan(deployment, flows)
     if not dry_run:
         with tempfile.TemporaryDirectory(prefix="pushsmm-recover-") as folder:
