@@ -124,6 +124,7 @@ class ProviderContext:
     _flows: FlowSnapshot | None = None
     _preview_lookup_failed: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    key_hint: str | None = None  # how to set this context's key, for error messages (None: the stack config)
 
     @classmethod
     def from_config(cls, config: Any) -> ProviderContext:
@@ -253,9 +254,10 @@ class ProviderContext:
             f"to website {website_id} of {owner} (as recorded at the last `pulumi up`), which is not a website of "
             f"this key's account (account {accounts}, websites: {mine}). The key is probably another account's, "
             f"so the flow was left alone and nothing was changed. Set the key of {owner} "
-            f"(`pulumi config set --secret {API_KEY_CONFIG} <key>`) and run `pulumi {command} --run-program` so the "
-            "command uses the config, not the settings recorded at the last up; see README, "
-            "\"Changing the key or the URL\"."
+            + (self.key_hint.format(command=command) if self.key_hint else
+               f"(`pulumi config set --secret {API_KEY_CONFIG} <key>`) and run `pulumi {command} --run-program` so "
+               "the command uses the config, not the settings recorded at the last up; see README, "
+               "\"Changing the key or the URL\".")
         )
 
 
@@ -324,7 +326,10 @@ class FlowProvider(ResourceProvider):
         stack_context = self.context
         ctx = flow_settings.context_for(props, stack_context, lambda base_url, api_key: ProviderContext(
             base_url=base_url, api_key=api_key,  # (the client refuses an unsafe URL; check names it first)
-            requests_per_minute=stack_context.requests_per_minute, retry_timeout=stack_context.retry_timeout),
+            requests_per_minute=stack_context.requests_per_minute, retry_timeout=stack_context.retry_timeout,
+            key_hint="as the api_key of the Account this flow is given (account=), run `pulumi up` (a new key is "
+                     "an in-place change that sends no request for the flow), then `pulumi {command}`; see README, "
+                     "\"Several accounts in one program\"."),
             _is_unknown)
         previous = getattr(_CURRENT, "context", None)
         _CURRENT.context = ctx

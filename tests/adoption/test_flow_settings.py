@@ -81,3 +81,19 @@ def test_a_new_key_of_another_account_is_refused(server: EmulatorServer) -> None
     created = provider.create(props)
     with pytest.raises(PushsmmError, match=f"new account settings reach a pushsmm account without website {site_b}"):
         provider.update(created.id, created.outs, {**props, "account_api_key": KEY_A})
+
+
+def test_not_mine_is_not_gone_is_checked_with_the_flows_own_account(server: EmulatorServer) -> None:
+    site_b = int(server.accounts[1]["website_ids"][0])
+    provider = FlowProvider()
+    props = inputs(provider, website_id=site_b, account_base_url=server.base_url, account_api_key=KEY_B)
+    created = provider.create(props)
+    assert provider.read(created.id, created.outs).id == created.id  # B's key sees it
+    wrong = {**created.outs, "account_api_key": KEY_A}  # as if another account's key had been recorded
+    with pytest.raises(PushsmmError) as raised:
+        provider.read(created.id, wrong)
+    message = str(raised.value)
+    assert "404" in message and f"website {site_b}" in message
+    assert "as the api_key of the Account this flow is given (account=), run `pulumi up`" in message
+    assert KEY_A not in message and KEY_B not in message
+    assert [f["id"] for f in server.flows_for(KEY_B)] == [int(created.id)]  # left alone
