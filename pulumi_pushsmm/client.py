@@ -259,23 +259,24 @@ class PushsmmClient:
                 raise PushsmmConnectionError(method, path, self._describe(exc, waited)) from None
         return self._parse(method, path, response)
 
-    def _describe(self, exc: Exception, waited: float) -> str:
-        """What a transport failure was, in words, naming the host of the base URL (never the key)."""
+    def _describe(self, exc: Exception, waited: float, host: str | None = None) -> str:
+        """What a transport failure was, in words, naming the host (of the base URL by default; never the key)."""
+        host = host or self.host
         text = str(exc).lower()
         if isinstance(exc, requests.exceptions.ConnectTimeout) or "connecttimeout" in text:
-            what = f"connecting to {self.host} timed out"
+            what = f"connecting to {host} timed out"
         elif isinstance(exc, requests.exceptions.ReadTimeout) or "read timed out" in text:
-            what = f"{self.host} accepted the connection but sent no answer within {self._timeout[1]:g} s"
+            what = f"{host} accepted the connection but sent no answer within {self._timeout[1]:g} s"
         elif "name or service not known" in text or "nodename nor servname" in text or "resolution" in text:
-            what = f"the host name {self.host} could not be resolved"
+            what = f"the host name {host} could not be resolved"
         elif "refused" in text:
-            what = f"{self.host} refused the connection (is the server running, and is the base URL right?)"
+            what = f"{host} refused the connection (is the server running, and is the base URL right?)"
         elif "remotedisconnected" in text or "aborted" in text or "reset" in text or "closed" in text:
-            what = f"{self.host} closed the connection without answering"
+            what = f"{host} closed the connection without answering"
         elif isinstance(exc, requests.exceptions.SSLError) or "ssl" in text or "certificate" in text:
-            what = f"the TLS handshake with {self.host} failed"
+            what = f"the TLS handshake with {host} failed"
         else:
-            what = f"{self.host} could not be reached ({type(exc).__name__})"
+            what = f"{host} could not be reached ({type(exc).__name__})"
         return f"{what}; gave up after {waited:.0f} s of retries"
 
     @staticmethod
@@ -388,10 +389,12 @@ class PushsmmClient:
 
     def download(self, url: str) -> bytes:
         """The bytes at a public URL, such as a flow's ``image_url``; sent without the API key."""
+        started = time.monotonic()
         try:
             response = self._reads.get(url, timeout=self._timeout, allow_redirects=True)
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            raise PushsmmConnectionError("GET", url, type(exc).__name__) from exc
+            waited = time.monotonic() - started
+            raise PushsmmConnectionError("GET", url, self._describe(exc, waited, urlsplit(url).netloc)) from None
         if response.status_code >= 400:
             raise PushsmmApiError("GET", url, response.status_code, response.reason or "error")
         return response.content

@@ -170,6 +170,25 @@ def test_another_accounts_key_fails_refresh_and_destroy_and_changes_nothing(tmp_
     assert all(owner.key not in text and other.key not in text for text in stack.output)
 
 
+def test_a_key_from_the_environment_changed_under_plain_refresh_and_destroy(tmp_path: Path,
+                                                                           emulator: EmulatorServer,
+                                                                           admin: Admin) -> None:
+    """The issue's probe as users met it: plain `refresh` and `destroy` read a key the state does not record."""
+    owner, other = Account(admin), Account(admin)
+    stack = CliStack(tmp_path, config={"pushsmm:baseUrl": emulator.base_url, "site": str(owner.site), "n": "3"})
+    stack.run("up", "--yes", "--skip-preview", env={"PUSHSMM_API_KEY": owner.key})
+    before_state, before_flows = flow_resources(stack), owner.ids()
+    assert len(before_flows) == 3
+    for command in (["refresh", "--yes", "--skip-preview"], ["destroy", "--yes", "--skip-preview"]):
+        done = stack.run(*command, check=False, env={"PUSHSMM_API_KEY": other.key})
+        printed = done.stdout + done.stderr
+        assert done.returncode != 0, printed
+        assert f"of account {owner.user_id}" in printed and "Traceback" not in printed
+        assert flow_resources(stack) == before_state and owner.ids() == before_flows
+    stack.run("destroy", "--yes", "--skip-preview", env={"PUSHSMM_API_KEY": owner.key})
+    assert owner.flows() == []
+
+
 # --- 5 and secrets: readable errors, and the key nowhere -----------------------------------------------------
 
 
