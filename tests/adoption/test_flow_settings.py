@@ -12,9 +12,7 @@ from pulumi_pushsmm._resource import account_props
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.errors import PushsmmError
 from pulumi_pushsmm.provider import FlowProvider
-from tests.unit.test_check import VALID
-
-KEY_A, KEY_B = "settings-key-a", "settings-key-b"
+from tests.support import KEY_A, KEY_B, VALID
 
 
 @pytest.fixture

@@ -8,8 +8,18 @@ import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.emulator.conftest import FakeClock
-from tests.emulator.helpers import KEY_A, KEY_B, NO_ACCESS, TIMEOUT, assert_error, create, created, get, update
+from tests.emulator.helpers import (
+    KEY_A,
+    KEY_B,
+    NO_ACCESS,
+    TIMEOUT,
+    FakeClock,
+    assert_error,
+    create,
+    created,
+    get,
+    update,
+)
 
 
 def admin(server: EmulatorServer, method: str, path: str = "", body: Any = None) -> requests.Response:
