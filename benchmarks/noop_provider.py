@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from pulumi_pushsmm._resource import resource_props
+from pulumi_pushsmm._resource import resource_props, sdk_pickler_unnested
 
 _ids = itertools.count(1)
 _ids_lock = threading.Lock()
@@ -55,4 +55,6 @@ class Noop(Resource):
 
     def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **inputs: Any) -> None:
         props, _ = resource_props((), inputs)  # the same property names as a Flow's
-        super().__init__(NoopProvider(), resource_name, props, opts)
+        # As a Flow does: undo the SDK's nesting pickler wrapper, so neither side pays for that bug.
+        with sdk_pickler_unnested():
+            super().__init__(NoopProvider(), resource_name, props, opts)

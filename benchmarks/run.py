@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import platform
 import statistics
 import subprocess
@@ -124,26 +123,9 @@ class Run:
 
 
 def _program(kind: str, n: int, site: int, titles: dict[int, str]) -> Callable[[], None]:
-    def program() -> None:
-        with _unnested_pickler():
-            _declare(kind, n, site, titles)
-    return program
-
-
-@contextmanager
-def _unnested_pickler() -> Iterator[None]:
-    """Undo what the Pulumi SDK leaves behind in ``pickle`` after serializing dynamic providers.
-
-    ``pulumi.dynamic.serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` in a sorting
-    wrapper for every dynamic resource and never unwraps it, so wrappers nest: about 980 dynamic
-    resources in one process end in a RecursionError. The benchmark runs every program in this one
-    process, so it puts the original back after each program.
-    """
-    original = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        pickle._Pickler._batch_setitems = original  # type: ignore[attr-defined]
+    # Flow and Noop each undo the SDK's nesting pickler wrapper themselves (_resource.sdk_pickler_unnested),
+    # so every program can run in this one process, whatever the sizes add up to.
+    return lambda: _declare(kind, n, site, titles)
 
 
 def _declare(kind: str, n: int, site: int, titles: dict[int, str]) -> None:

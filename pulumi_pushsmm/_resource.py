@@ -7,7 +7,9 @@ arguments lives here, where it can be read and tested as ordinary code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import pickle
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Final
 
 import pulumi
@@ -88,3 +90,33 @@ def account_props(account: Any) -> dict[str, Any]:
     if not isinstance(account, Account):
         raise TypeError(f"account must be a pulumi_pushsmm.Account, not {type(account).__name__}")
     return {schema.ACCOUNT_BASE_URL_KEY: account.base_url, schema.ACCOUNT_API_KEY_KEY: account.secret_api_key}
+
+
+@contextmanager
+def sdk_pickler_unnested() -> Iterator[None]:
+    """Around a dynamic ``Resource.__init__``: undo the pickler wrapper the Pulumi SDK leaves behind.
+
+    ``pulumi.dynamic.serialize_provider`` (checked up to SDK 3.272) wraps
+    ``pickle._Pickler._batch_setitems`` in a key-sorting wrapper every time it pickles a provider
+    and never unwraps it. The wrappers nest, one per dynamic resource, so a program declaring
+    about 980 of them dies with a RecursionError. The serialisation runs synchronously inside
+    ``Resource.__init__``, so putting the method back once it returns keeps the depth at one.
+
+    Guarded by the SDK's behaviour, not its version: the method is put back only when, after the
+    call, it is a wrapper made inside ``pulumi.dynamic``'s ``serialize_provider``. An SDK that
+    cleans up after itself (or sorts some other way) leaves nothing to undo, and this does nothing.
+    """
+    pickler: Any = pickle._Pickler  # the pure-Python pickler dill builds on
+    before = pickler.__dict__.get("_batch_setitems")
+    try:
+        yield
+    finally:
+        after = pickler.__dict__.get("_batch_setitems")
+        if before is not None and after is not before and _left_by_serialize_provider(after):
+            pickler._batch_setitems = before
+
+
+def _left_by_serialize_provider(method: Any) -> bool:
+    """Whether ``method`` is the sorting wrapper ``pulumi.dynamic``'s ``serialize_provider`` defines."""
+    return (getattr(method, "__module__", None) == "pulumi.dynamic.dynamic"
+            and getattr(method, "__qualname__", "").startswith("serialize_provider.<locals>."))

@@ -16,7 +16,7 @@ from pulumi.dynamic import Resource
 from typing_extensions import Unpack
 
 from ._resource import PROVIDER as _PROVIDER
-from ._resource import resource_props
+from ._resource import resource_props, sdk_pickler_unnested
 from .account import Account
 from .names import TYPE_TOKEN
 
@@ -204,7 +204,8 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         :param pulumi.Input[bool] is_enabled: Whether the flow is sent. Default: True.
         """
         props, opts = resource_props(args, kwargs)
-        super().__init__(_PROVIDER, resource_name, props, opts)
+        with sdk_pickler_unnested():  # the SDK's nesting pickler wrapper: see _resource
+            super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> "Flow":
