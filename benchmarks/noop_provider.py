@@ -2,12 +2,14 @@
 
 It lives in an importable module, as ``pulumi_pushsmm``'s provider does, so
 both programs pay the same cost for pickling the provider and loading it in
-the dynamic provider process. It registers the same properties a Flow does
-(every field of the schema table, unset ones as None), so the engine and the
-SDK move the same amount of state for both. The difference between the two
-is what the pushsmm provider itself costs: its imports, checks, HTTP requests
-(and the emulator answering them, in the same process as the program) and
-state mapping.
+the dynamic provider process. It registers the same property names a Flow
+does (every field of the schema table, unset ones as None). The engine drops
+the None values, while a Flow's check fills in every default and its outputs
+add the server's fields (user id, date, counters), so a Flow carries about
+0.8 KB more state per resource into every checkpoint. The difference between
+the two is what the pushsmm provider itself costs: its imports, checks, HTTP
+requests (and the emulator answering them, in its own process on the same
+cores), state mapping, and that larger state.
 """
 
 from __future__ import annotations

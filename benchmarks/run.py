@@ -55,7 +55,6 @@ from pulumi import automation as auto  # noqa: E402
 
 from benchmarks.noop_provider import Noop  # noqa: E402
 from pulumi_pushsmm import Flow  # noqa: E402
-from pulumi_pushsmm.emulator import EmulatorServer  # noqa: E402
 from tests.support import find_pulumi_bin_dir, inline_stack  # noqa: E402
 
 OPERATIONS = ("up", "preview", "up_change_5", "refresh", "preview_refresh", "destroy")
@@ -138,12 +137,45 @@ def _declare(kind: str, n: int, site: int, titles: dict[int, str]) -> None:
             Noop(f"noop-{i}", **inputs)
 
 
+class EmulatorProcess:
+    """The emulator in its own process (``python -m pulumi_pushsmm.emulator``), as a real server is.
+
+    Served from the benchmark's own process, the emulator would share one GIL with the inline Pulumi
+    program (which also runs here), so every answer would wait on the program and the program on the
+    answers: a cost no real deployment has, and one the no-op baseline, which sends no request, never
+    pays. Its CPU still counts: it runs on the same cores.
+    """
+
+    def __init__(self, api_keys: list[str], rate_limit: int) -> None:
+        self._argv = [sys.executable, "-m", "pulumi_pushsmm.emulator", "--rate-limit", str(rate_limit)]
+        for key in api_keys:
+            self._argv += ["--api-key", key]
+        self._proc: subprocess.Popen[str] | None = None
+        self.base_url = self.admin_url = ""
+        self.accounts: list[dict[str, Any]] = []
+
+    def __enter__(self) -> EmulatorProcess:
+        self._proc = subprocess.Popen(self._argv, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert self._proc.stdout is not None
+        ready = json.loads(self._proc.stdout.readline() or "{}")
+        if ready.get("event") != "ready":
+            self.__exit__()
+            raise RuntimeError(f"the emulator did not start: {ready}")
+        self.base_url, self.admin_url, self.accounts = ready["base_url"], ready["admin_url"], ready["accounts"]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=30)
+
+
 def run_sequence(kind: str, n: int, parallel: int, work: Path, *, rate_limit: int = 0,
                  operations: tuple[str, ...] = OPERATIONS, extra_env: dict[str, str] | None = None) -> Run:
     """Run the operations on a fresh stack (and a fresh emulator for Flows); time and count each."""
     result = Run(kind, n)
     marker = uuid.uuid4().hex
-    with EmulatorServer(api_keys=[KEY], rate_limit=rate_limit) as server:
+    with EmulatorProcess([KEY], rate_limit) as server:
         site = int(server.accounts[0]["website_ids"][0])
         titles: dict[int, str] = {}
         stack_dir = work / f"{kind}-{n}-{marker[:8]}"
@@ -184,7 +216,7 @@ def run_sequence(kind: str, n: int, parallel: int, work: Path, *, rate_limit: in
 def api_floor(n: int) -> dict[str, float]:
     """Seconds for the floor's requests sent directly: one requests.Session, 4 threads, no Pulumi."""
     seconds: dict[str, float] = {}
-    with EmulatorServer(api_keys=[KEY], rate_limit=0) as server, requests.Session() as session:
+    with EmulatorProcess([KEY], 0) as server, requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {KEY}"
         site = str(server.accounts[0]["website_ids"][0])
         url = server.base_url
