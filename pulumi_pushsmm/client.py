@@ -29,7 +29,7 @@ from .errors import (  # re-exported: callers have always imported the errors fr
 from .names import DEFAULT_BASE_URL, DEFAULT_RETRY_TIMEOUT
 from .retry_budget import remaining as budget_remaining
 from .retry_budget import retry_budget, retry_deadline
-from .transport import RateLimiter, new_session
+from .transport import RateLimiter, new_session, reset_header
 
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
 DEFAULT_TIMEOUT: Final = (10.0, 60.0)  # (connect, read) seconds
@@ -110,16 +110,9 @@ class RateLimitRetry(Retry):
 
 
 def _rate_limit_reset(response: BaseHTTPResponse) -> float | None:
-    reset = response.headers.get("X-RateLimit-Reset")
-    try:
-        value = float(reset) if reset is not None else None
-    except ValueError:
-        return None
-    if value is None:
-        return None
-    # The header is a Unix time on the real server; a small number is read as seconds.
-    seconds = value - time.time() if value > 1_000_000_000 else value
-    return max(0.0, min(seconds, 60.0))
+    now = time.time()
+    reset = reset_header(response.headers, now)
+    return None if reset is None else max(0.0, reset - now)
 
 
 def read_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:

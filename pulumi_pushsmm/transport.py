@@ -167,7 +167,7 @@ class RateLimiter:
         limit = _int_header(headers, "X-RateLimit-Limit")
         remaining = _int_header(headers, "X-RateLimit-Remaining")
         now = self._clock()
-        reset = _reset_header(headers, now)
+        reset = reset_header(headers, now)
         with self._lock:
             self._in_flight = max(self._in_flight - 1, 0)
             if limit is not None:
@@ -200,7 +200,7 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
         return None
 
 
-def _reset_header(headers: Mapping[str, str], now: float) -> float | None:
+def reset_header(headers: Mapping[str, str], now: float) -> float | None:
     """``X-RateLimit-Reset`` as a clock time: a Unix time on pushsmm; a small number is read as seconds."""
     value = headers.get("X-RateLimit-Reset")
     try:
