@@ -48,3 +48,16 @@ class Printed:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+
+def planned_flow_ops(stack: auto.Stack, printed: Printed) -> dict[str, str]:
+    """Preview, returning each Flow's planned operation by resource name."""
+    found: dict[str, str] = {}
+
+    def on_event(event: auto.EngineEvent) -> None:
+        pre = event.resource_pre_event
+        if pre and pre.metadata.type.endswith("pushsmm:Flow"):
+            found[pre.metadata.urn.split("::")[-1]] = pre.metadata.op.value
+
+    stack.preview(on_event=on_event, **printed.io)
+    return found

@@ -21,7 +21,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import Account, Flow, FlowSequence, FlowStep
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.adoption.helpers import Printed, account_config
+from tests.adoption.helpers import Printed, account_config, planned_flow_ops
 from tests.support import inline_stack
 
 pytestmark = pytest.mark.engine
@@ -71,15 +71,7 @@ class TwoAccounts:
 
     def ops(self) -> dict[str, str]:
         """Preview, returning each Flow's planned operation by resource name."""
-        found: dict[str, str] = {}
-
-        def on_event(event: auto.EngineEvent) -> None:
-            pre = event.resource_pre_event
-            if pre and pre.metadata.type.endswith("pushsmm:Flow"):
-                found[pre.metadata.urn.split("::")[-1]] = pre.metadata.op.value
-
-        self.stack.preview(on_event=on_event, **self.printed.io)
-        return found
+        return planned_flow_ops(self.stack, self.printed)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import FlowSequence, FlowStep, get_website_output
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.adoption.helpers import Printed, account_config, writes
+from tests.adoption.helpers import Printed, account_config, planned_flow_ops, writes
 from tests.support import ROOT, inline_stack
 
 pytestmark = pytest.mark.engine
@@ -61,15 +61,8 @@ class SequenceStack:
         return {f["name"]: f for f in self.server.flows_for(KEY)}
 
     def preview_ops(self) -> dict[str, str]:
-        ops: dict[str, str] = {}
-
-        def on_event(event: auto.EngineEvent) -> None:
-            pre = event.resource_pre_event
-            if pre and pre.metadata.type.endswith("pushsmm:Flow"):
-                ops[pre.metadata.urn.split("::")[-1]] = pre.metadata.op.value
-
-        self.stack.preview(on_event=on_event, **self.printed.io)
-        return ops
+        """Preview, returning each Flow's planned operation by resource name."""
+        return planned_flow_ops(self.stack, self.printed)
 
 
 @pytest.fixture(scope="module")
