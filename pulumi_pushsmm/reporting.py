@@ -15,9 +15,10 @@ CLI prints, and how it does so depends on the SDK version:
   ``traceback.format_exc()``. :func:`install_error_formatting` sets
   ``sys.tracebacklimit = 0`` in that process (and only there), so the text is
   the exception's one line. Unexpected errors carry their own traceback text.
-- Older SDKs let grpc answer ``Exception calling application: <message>`` and
-  grpc logs the traceback on the provider's stderr. A logging filter drops that
-  record for our expected failures only.
+- Older SDKs (3.150 tested) let grpc answer ``Exception calling application:
+  <message>`` on one line. grpc's own traceback log goes to a handler that
+  discards it; a logging filter drops that record for our expected failures
+  anyway, in case a program adds a handler.
 
 Which case applies is decided by looking for ``_abort_with_traceback`` in the
 host module rather than by a version number, so a release that changes it again
