@@ -1,4 +1,4 @@
-"""The benchmark's baseline: a dynamic resource whose provider does nothing, shaped like a Flow.
+"""The benchmark's baselines: dynamic resources whose providers do nothing.
 
 It lives in an importable module, as ``pulumi_pushsmm``'s provider does, so
 both programs pay the same cost for pickling the provider and loading it in
@@ -10,6 +10,14 @@ add the server's fields (user id, date, counters), so a Flow carries about
 the two is what the pushsmm provider itself costs: its imports, checks, HTTP
 requests (and the emulator answering them, in its own process on the same
 cores), state mapping, and that larger state.
+
+:class:`ShapedNoop` is the second baseline: a no-op that carries exactly a
+Flow's state (check fills in the schema's defaults as a Flow's does, and its
+outputs add placeholders of the same types for the server's fields), sends no
+request and keeps nothing anywhere. Flow against it is what the provider's own
+work costs (imports, requests, the emulator answering, mapping); it against
+the plain no-op is what the engine spends on a Flow's larger state, mostly
+the checkpoint it writes after every step.
 """
 
 from __future__ import annotations
@@ -19,8 +27,9 @@ import threading
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
+from pulumi_pushsmm import schema
 from pulumi_pushsmm._resource import resource_props, sdk_pickler_unnested
 
 _ids = itertools.count(1)
@@ -60,3 +69,41 @@ class Noop(Resource):
         # As a Flow does: undo the SDK's nesting pickler wrapper, so neither side pays for that bug.
         with sdk_pickler_unnested():
             super().__init__(NoopProvider(), resource_name, props, opts)
+
+
+def _placeholder(f: schema.Field) -> Any:
+    """A value of a computed field's type and usual size; None (dropped by the engine, as pushsmm's nulls are)."""
+    if f.nullable:
+        return None
+    return 0 if f.kind is schema.Kind.INT else "2026-01-01 00:00:00"
+
+
+SERVER_FIELDS: dict[str, Any] = {f.name: _placeholder(f) for f in schema.OUTPUT_ONLY_FIELDS}
+"""What a Flow's outputs add to its inputs: the server's fields, here as placeholders of the same types."""
+
+
+class ShapedNoopProvider(NoopProvider):
+    """A no-op whose state has a Flow's shape: the inputs with the schema's defaults, outputs with server fields."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The inputs as a Flow's check returns them (defaults filled in); no failures, no request."""
+        filled = schema.validate_inputs(news).inputs
+        return CheckResult({**filled, "__provider": news["__provider"]}, [])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """A new id; outputs are the inputs plus the server's fields, as a Flow's are."""
+        created = super().create(props)
+        return CreateResult(created.id, {**props, **SERVER_FIELDS})
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """The new inputs plus the server's fields."""
+        return UpdateResult({**news, **SERVER_FIELDS})
+
+
+class ShapedNoop(Resource):
+    """A dynamic resource that exists only in the Pulumi state, with as much state as a Flow."""
+
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **inputs: Any) -> None:
+        props, _ = resource_props((), inputs)
+        with sdk_pickler_unnested():
+            super().__init__(ShapedNoopProvider(), resource_name, props, opts)

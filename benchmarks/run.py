@@ -1,9 +1,10 @@
 """The benchmark behind ``make bench``: requests and time per Pulumi operation, Flow against a no-op baseline.
 
-For each size N, one stack of N Flows against a fresh local emulator, and one
-stack of N no-op dynamic resources (``benchmarks/noop_provider.py``) with the
-same engine, CLI and parallelism, run these operations in order, interleaved
-(noop, flow, noop, flow, ...) so that noise on a shared machine hits both:
+For each size N, one stack of N Flows against a fresh local emulator, one
+stack of N no-op dynamic resources (``benchmarks/noop_provider.py``), and one
+of N no-ops that carry a Flow's state (same engine, CLI and parallelism), run
+these operations in order, interleaved (noop, shaped, flow, noop, ...) so that
+noise on a shared machine hits all three:
 
     up (create N), preview (no change), up changing 5, refresh, preview --refresh, destroy
 
@@ -15,9 +16,11 @@ Each figure is the median of ``--repeats`` runs. It also records:
   ``requests.Session`` and 4 threads, no Pulumi;
 - the peak RSS of the dynamic provider process (``VmHWM`` from ``/proc``);
 - with ``--real-limit``, ``up`` and ``refresh`` of N=100 at pushsmm's real
-  60 requests a minute, against the time that limit forces, and the 429s seen;
+  60 requests a minute, against the time that limit forces and against the bare
+  API sending the same requests at that limit, and the 429s seen;
 - the engine's checkpoint share: ``up`` and ``destroy`` again with
-  ``PULUMI_SKIP_CHECKPOINTS=true`` (for information only: see README, "Large stacks").
+  ``PULUMI_SKIP_CHECKPOINTS=true`` (for information only: see README, "Large stacks"),
+  and from those the time per flow between sizes, with and without checkpoints.
 
 Writes ``results.json``, ``chart.png`` (time against N per operation) and
 ``RESULTS.md`` in ``--out`` (default: this folder). Not part of CI.
@@ -29,6 +32,8 @@ Run: ``make bench`` (N = 10, 100, 300, 3 repeats), or
 from __future__ import annotations
 
 import argparse
+import compileall
+import itertools
 import json
 import os
 import platform
@@ -53,10 +58,12 @@ sys.path.insert(0, str(ROOT))
 
 from pulumi import automation as auto  # noqa: E402
 
-from benchmarks.noop_provider import Noop  # noqa: E402
+from benchmarks.noop_provider import Noop, ShapedNoop  # noqa: E402
 from pulumi_pushsmm import Flow  # noqa: E402
 from tests.support import find_pulumi_bin_dir, inline_stack  # noqa: E402
 
+KINDS = ("noop", "shaped", "flow")
+"""The programs timed for each size: the plain no-op, the no-op with a Flow's state, and Flows."""
 OPERATIONS = ("up", "preview", "up_change_5", "refresh", "preview_refresh", "destroy")
 CHANGED = 5
 KEY = "benchmark-key-DO-NOT-LEAK"
@@ -133,6 +140,8 @@ def _declare(kind: str, n: int, site: int, titles: dict[int, str]) -> None:
                                       description="Benchmark", wait_time=i + 1, wait_time_type="hours")
         if kind == "flow":
             Flow(f"flow-{i}", **inputs)
+        elif kind == "shaped":
+            ShapedNoop(f"shaped-{i}", **inputs)
         else:
             Noop(f"noop-{i}", **inputs)
 
@@ -246,6 +255,40 @@ def api_floor(n: int) -> dict[str, float]:
     return seconds
 
 
+def api_floor_at_limit(n: int, limit: int = 60) -> float:
+    """Seconds for an ``up`` of N's requests (one websites lookup, N creates) sent directly at ``limit`` a minute.
+
+    One ``requests.Session`` and 4 threads, as :func:`api_floor`, paced on the server's
+    ``X-RateLimit-*`` headers by the same :class:`~pulumi_pushsmm.transport.RateLimiter` the
+    provider uses (a client that waits for the announced reset, so it never sees a 429), from a
+    fresh window. The least time those requests take at that limit, reset rounding included.
+    """
+    from urllib3.util.retry import Retry
+
+    from pulumi_pushsmm.transport import RateLimiter, new_session
+
+    with EmulatorProcess([KEY], limit) as server:
+        url = server.base_url
+        session = new_session(url, Retry(total=0), RateLimiter())
+        session.headers["Authorization"] = f"Bearer {KEY}"
+        site = str(server.accounts[0]["website_ids"][0])
+
+        def create(i: int) -> int:
+            form = {"website_id": site, "name": f"Flow {i}", "title": f"Message {i}", "description": "Benchmark",
+                    "wait_time": str(i + 1), "wait_time_type": "hours"}
+            answer = session.post(f"{url}/flows", files={k: (None, v) for k, v in form.items()}, timeout=90)
+            answer.raise_for_status()
+            return int(answer.json()["data"]["id"])
+
+        start = time.perf_counter()
+        session.get(f"{url}/websites", timeout=30).raise_for_status()
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(create, range(n)))
+        seconds = time.perf_counter() - start
+        session.close()
+    return seconds
+
+
 def limit_floor_seconds(requests_needed: int, limit: int = 60) -> float:
     """The least time ``requests_needed`` requests take at ``limit`` a minute from a fresh window."""
     return 60.0 * ((requests_needed - 1) // limit) if requests_needed > 0 else 0.0
@@ -258,23 +301,40 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator == denominator and denominator > 0 else None
+
+
 def summarise(runs: list[Run], floors: dict[int, dict[str, float]]) -> dict[str, Any]:
     sizes = sorted({r.n for r in runs})
     table: list[dict[str, Any]] = []
     for n in sizes:
         for operation in OPERATIONS:
-            flow = [r.seconds[operation] for r in runs if r.n == n and r.kind == "flow" and operation in r.seconds]
-            noop = [r.seconds[operation] for r in runs if r.n == n and r.kind == "noop" and operation in r.seconds]
+            seconds = {kind: median([r.seconds[operation] for r in runs
+                                     if r.n == n and r.kind == kind and operation in r.seconds]) for kind in KINDS}
             counts = [r.requests[operation] for r in runs if r.n == n and r.kind == "flow"]
             table.append({
-                "n": n, "operation": operation, "flow_s": median(flow), "noop_s": median(noop),
-                "ratio": median(flow) / median(noop) if noop and median(noop) > 0 else None,
+                "n": n, "operation": operation, "flow_s": seconds["flow"], "noop_s": seconds["noop"],
+                "shaped_s": seconds["shaped"], "ratio": _ratio(seconds["flow"], seconds["noop"]),
+                "ratio_shaped": _ratio(seconds["flow"], seconds["shaped"]),
                 "requests": max(counts) if counts else None, "floor_requests": floor_requests(operation, n),
                 "api_floor_s": floors.get(n, {}).get(operation),
             })
     rss = {n: {kind: median([r.peak_rss_mib for r in runs if r.n == n and r.kind == kind])
-               for kind in ("flow", "noop")} for n in sizes}
+               for kind in KINDS} for n in sizes}
     return {"table": table, "rss_mib": rss, "status_429": sum(r.status_429 for r in runs)}
+
+
+def per_flow_seconds(checkpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Milliseconds per added flow between consecutive sizes, with and without the engine's checkpoints."""
+    rows: list[dict[str, Any]] = []
+    for operation in ("up", "destroy"):
+        points = sorted((r["n"], r["with_s"], r["skipped_s"]) for r in checkpoints if r["operation"] == operation)
+        for (n0, with0, skip0), (n1, with1, skip1) in itertools.pairwise(points):
+            added = n1 - n0
+            rows.append({"operation": operation, "from_n": n0, "to_n": n1,
+                         "with_ms": 1000 * (with1 - with0) / added, "skipped_ms": 1000 * (skip1 - skip0) / added})
+    return rows
 
 
 def chart(summary: dict[str, Any], path: Path) -> None:
@@ -289,6 +349,7 @@ def chart(summary: dict[str, Any], path: Path) -> None:
         sizes = [r["n"] for r in rows]
         ax.plot(sizes, [r["flow_s"] for r in rows], "o-", label="Flow")
         ax.plot(sizes, [r["noop_s"] for r in rows], "s--", label="no-op")
+        ax.plot(sizes, [r.get("shaped_s") for r in rows], "d-.", label="no-op with a Flow's state")
         ax.plot(sizes, [r["api_floor_s"] or 0 for r in rows], "^:", label="bare API")
         ax.set_title(operation.replace("_", " "))
         ax.set_xlabel("N (resources)")
@@ -327,38 +388,66 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
         f"`--parallel {data['parallel']}`",
         f"- Note: {data['note']}",
         "",
-        "Seconds are wall time of the Automation API call (CLI start to finish). *requests* are the Flow "
-        "run's API requests (emulator log); *floor* is the fewest the operation needs; *bare API* sends the "
-        "floor's requests with one `requests.Session` and 4 threads.",
+        "Seconds are wall time of the Automation API call (CLI start to finish). *no-op* is a dynamic "
+        "resource whose provider does nothing (its state: the inputs the program gives); *shaped no-op* "
+        "does nothing either but carries exactly a Flow's state (defaults filled in by check, the server's "
+        "fields in its outputs). *Flow / shaped* is what the provider's own work costs; *shaped / no-op* "
+        "what the engine spends on a Flow's larger state. *requests* are the Flow run's API requests "
+        "(emulator log); *floor* is the fewest the operation needs; *bare API* sends the floor's requests "
+        "with one `requests.Session` and 4 threads.",
         "",
-        "| N | operation | Flow s | no-op s | Flow / no-op | requests | floor | bare API s |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| N | operation | Flow s | no-op s | shaped no-op s | Flow / no-op | Flow / shaped | shaped / no-op "
+        "| requests | floor | bare API s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in summary["table"]:
+        shaped = row.get("shaped_s")
         lines.append(f"| {row['n']} | {row['operation'].replace('_', ' ')} | {_fmt(row['flow_s'])} | "
-                     f"{_fmt(row['noop_s'])} | {_fmt(row['ratio'])} | {_fmt(row['requests'], 'd')} | "
-                     f"{row['floor_requests']} | {_fmt(row['api_floor_s'])} |")
+                     f"{_fmt(row['noop_s'])} | {_fmt(shaped)} | {_fmt(row['ratio'])} | "
+                     f"{_fmt(row.get('ratio_shaped'))} | {_fmt(_ratio(shaped, row['noop_s']) if shaped else None)} | "
+                     f"{_fmt(row['requests'], 'd')} | {row['floor_requests']} | {_fmt(row['api_floor_s'])} |")
     lines += ["", "Peak RSS of the dynamic provider process (MiB, median):", "",
-              "| N | Flow | no-op | difference |", "| --- | --- | --- | --- |"]
+              "| N | Flow | no-op | shaped no-op | Flow - no-op |", "| --- | --- | --- | --- | --- |"]
     for n, rss in summary["rss_mib"].items():
         lines.append(f"| {n} | {_fmt(rss['flow'], '.1f')} | {_fmt(rss['noop'], '.1f')} | "
-                     f"{_fmt(rss['flow'] - rss['noop'], '+.1f')} |")
+                     f"{_fmt(rss.get('shaped'), '.1f')} | {_fmt(rss['flow'] - rss['noop'], '+.1f')} |")
     lines += ["", f"429 answers seen in all runs without a limit: {summary['status_429']}."]
     if data.get("checkpoints"):
-        lines += ["", "Checkpoint share (Flow, one run each, `PULUMI_SKIP_CHECKPOINTS=true`; for information "
-                  "only, see README \"Large stacks\"):", "",
+        lines += ["", "Checkpoint share (Flow, median of as many repeats with `PULUMI_SKIP_CHECKPOINTS=true`; "
+                  "for information only, see README \"Large stacks\"):", "",
                   "| N | operation | with checkpoints s | skipped s | share |", "| --- | --- | --- | --- | --- |"]
         for row in data["checkpoints"]:
             lines.append(f"| {row['n']} | {row['operation']} | {_fmt(row['with_s'])} | {_fmt(row['skipped_s'])} | "
                          f"{_fmt(row['share'], '.0%')} |")
+        per_flow = per_flow_seconds(data["checkpoints"])
+        if per_flow:
+            lines += ["", "Time per flow between sizes (Flow; milliseconds per added flow, from the medians above and "
+                      "the runs without checkpoints): flat without checkpoints means the provider's cost per flow "
+                      "does not grow with N; the growth with checkpoints is the engine's.", "",
+                      "| operation | sizes | with checkpoints ms/flow | checkpoints skipped ms/flow |",
+                      "| --- | --- | --- | --- |"]
+            for row in per_flow:
+                lines.append(f"| {row['operation']} | {row['from_n']} to {row['to_n']} | "
+                             f"{_fmt(row['with_ms'], '.1f')} | {_fmt(row['skipped_ms'], '.1f')} |")
     if data.get("real_limit"):
         when = f" ({data['real_limit_note']})" if data.get("real_limit_note") else ""
         lines += ["", f"At pushsmm's real limit (emulator at 60 requests a minute, N=100){when}:", "",
-                  "| operation | seconds | requests | 429s | time the limit forces |",
-                  "| --- | --- | --- | --- | --- |"]
+                  "*time the limit forces* counts only the wait for the next window; *bare API at the limit* "
+                  "sends the same requests directly (one `requests.Session`, 4 threads, paced on the server's "
+                  "headers, no Pulumi), so it includes the server's reset rounding (whole seconds) that no "
+                  "client can avoid without a 429; *added by the limit* is the time against the same operation "
+                  "without a limit (N=100 above).", "",
+                  "| operation | seconds | requests | 429s | time the limit forces | bare API at the limit s "
+                  "| over the bare API | without the limit s | added by the limit s |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        unlimited = {r["operation"]: r["flow_s"] for r in summary["table"] if r["n"] == 100}
         for row in data["real_limit"]:
+            bare = row.get("api_floor_s")
+            over = row["seconds"] / bare - 1 if bare else None
+            without = unlimited.get(row["operation"])
             lines.append(f"| {row['operation']} | {_fmt(row['seconds'])} | {row['requests']} | {row['status_429']} | "
-                         f"{_fmt(row['limit_floor_s'])} |")
+                         f"{_fmt(row['limit_floor_s'])} | {_fmt(bare)} | {_fmt(over, '+.1%')} | {_fmt(without)} | "
+                         f"{_fmt(row['seconds'] - without if without is not None else None)} |")
     lines += ["", "![time against N per operation](chart.png)", ""]
     path.write_text("\n".join(lines))
 
@@ -384,6 +473,10 @@ def main(argv: list[str] | None = None) -> None:
     if bin_dir is None:
         sys.exit("the Pulumi CLI is not installed: run scripts/bootstrap-pulumi (or make tools) first")
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    # Measure the package as installed: pip compiles its bytecode at install time, so no process of either
+    # program compiles pulumi_pushsmm's (or the baselines') source on start, whatever PYTHONDONTWRITEBYTECODE says.
+    compileall.compile_dir(ROOT / "pulumi_pushsmm", quiet=1)
+    compileall.compile_dir(ROOT / "benchmarks", quiet=1)
 
     runs: list[Run] = []
     floors: dict[int, dict[str, float]] = {}
@@ -393,27 +486,29 @@ def main(argv: list[str] | None = None) -> None:
         for n in args.sizes:
             floors[n] = api_floor(n)
             for repeat in range(args.repeats):
-                for kind in ("noop", "flow"):
+                for kind in KINDS:
                     run = run_sequence(kind, n, args.parallel, work)
                     runs.append(run)
                     print(f"N={n} repeat {repeat + 1} {kind}: "
                           + ", ".join(f"{op} {s:.1f}s/{run.requests[op]}req" for op, s in run.seconds.items()),
                           flush=True)
             if not args.no_checkpoint_run:
-                skipped = run_sequence("flow", n, args.parallel, work, operations=("up", "destroy"),
-                                       extra_env={"PULUMI_SKIP_CHECKPOINTS": "true"})
+                skipped = [run_sequence("flow", n, args.parallel, work, operations=("up", "destroy"),
+                                        extra_env={"PULUMI_SKIP_CHECKPOINTS": "true"}) for _ in range(args.repeats)]
                 for operation in ("up", "destroy"):
                     with_s = median([r.seconds[operation] for r in runs if r.n == n and r.kind == "flow"])
-                    checkpoints.append({"n": n, "operation": operation, "with_s": with_s,
-                                        "skipped_s": skipped.seconds[operation],
-                                        "share": 1 - skipped.seconds[operation] / with_s if with_s else None})
+                    skipped_s = median([r.seconds[operation] for r in skipped])
+                    checkpoints.append({"n": n, "operation": operation, "with_s": with_s, "skipped_s": skipped_s,
+                                        "share": 1 - skipped_s / with_s if with_s else None})
         if args.real_limit:
             limited = run_sequence("flow", 100, args.parallel, work, rate_limit=60,
                                    operations=("up", "refresh", "destroy"))
+            bare_up = api_floor_at_limit(100)
             for operation in ("up", "refresh"):
                 real_limit.append({"operation": operation, "seconds": limited.seconds[operation],
                                    "requests": limited.requests[operation], "status_429": limited.status_429,
-                                   "limit_floor_s": limit_floor_seconds(limited.requests[operation])})
+                                   "limit_floor_s": limit_floor_seconds(limited.requests[operation]),
+                                   "api_floor_s": bare_up if operation == "up" else None})
             print(f"real limit: {real_limit}", flush=True)
 
     args.out.mkdir(parents=True, exist_ok=True)
