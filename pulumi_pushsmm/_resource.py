@@ -67,6 +67,11 @@ def resource_props(
     return props, opts
 
 
+def or_default(value: pulumi.Output[Any], default: Any) -> pulumi.Output[Any]:
+    """A Flow output with ``default`` where the state has none: the state leaves out inputs at their default."""
+    return value.apply(lambda known: default if known is None else known)
+
+
 def _refuse_unencodable(inputs: Mapping[str, Any]) -> None:
     """Refuse text the engine could not even receive (a lone surrogate), naming the field.
 

@@ -343,7 +343,7 @@ class FlowProvider(ResourceProvider):
     @user_facing("checking")
     @_in_flow_account
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Reject what pushsmm would silently rewrite; fill in its defaults; record the image hash.
+        """Reject what pushsmm would silently rewrite; record the image hash; keep only what differs from a default.
 
         With a key configured, a new or changed website_id or segment is also checked against the
         account (one cached lookup per process); ids that were checked when they were set cost
@@ -368,12 +368,12 @@ class FlowProvider(ResourceProvider):
                 problem = self.context.preview_target_problem(*targets)
                 if problem:
                     failures.append(CheckFailure(*problem))
-        return CheckResult(validation.inputs, failures)
+        return CheckResult(schema.compact(validation.inputs), failures)
 
     @user_facing("comparing")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare desired inputs with those recorded in the old outputs; every change is in place."""
-        changed = self._changed_keys(schema.coerce_inputs(olds), schema.coerce_inputs(news))
+        changed = self._changed_keys(schema.expand(olds), schema.expand(news))
         changed += flow_settings.changed_settings(olds, news, _is_unknown)
         stables = [k for k in _DIFFED_KEYS if k not in changed] + list(_STABLE_OUTPUTS)
         return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
@@ -394,7 +394,7 @@ class FlowProvider(ResourceProvider):
     @_in_flow_account
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST the flow, then make sure pushsmm stored exactly what was asked."""
-        props = schema.coerce_inputs(props)
+        props = schema.expand(props)
         ctx = self.context
         with retry_budget(ctx.retry_timeout):
             ctx.verify_targets(props["website_id"], props.get("segment", "all"))
@@ -412,7 +412,7 @@ class FlowProvider(ResourceProvider):
                 "pushsmm stored different values than requested, so the new flow was deleted again: "
                 + "; ".join(problems)
             )
-        return CreateResult(str(flow["id"]), outs)
+        return CreateResult(str(flow["id"]), schema.compact(outs))
 
     def _create_once(self, props: dict[str, Any], image: UploadFile | None) -> dict[str, Any]:
         """Create the flow exactly once, however often the answer is lost.
@@ -459,15 +459,15 @@ class FlowProvider(ResourceProvider):
                 except PushsmmNotFoundError:
                     ctx.confirm_gone(id_, props, "refresh")
                     return ReadResult("", {})
-        outs = self._outputs(flow, props)
+        outs = self._outputs(flow, schema.expand(props))
         inputs = {**{k: outs[k] for k in _DIFFED_KEYS}, **flow_settings.settings_of(outs)}
-        return ReadResult(str(flow["id"]), outs, inputs)
+        return ReadResult(str(flow["id"]), schema.compact(outs), schema.compact(inputs))
 
     @user_facing("updating")
     @_in_flow_account
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One POST with the changed fields; the image only when its bytes changed."""
-        olds, news = schema.coerce_inputs(olds), schema.coerce_inputs(news)
+        olds, news = schema.expand(olds), schema.expand(news)
         ctx = self.context
         changed = self._changed_keys(olds, news)
         if flow_settings.account_changed(flow_settings.changed_settings(olds, news, _is_unknown)):
@@ -486,8 +486,8 @@ class FlowProvider(ResourceProvider):
             # Only the local image path changed, not its bytes, or only settings (account, on_delete)
             # that pushsmm never sees: nothing to tell pushsmm.
             settings = dict.fromkeys(schema.SETTINGS_KEYS) | flow_settings.settings_of(news)
-            return UpdateResult({**olds, "image": news.get("image", ""), schema.IMAGE_HASH_KEY:
-                                 news.get(schema.IMAGE_HASH_KEY, ""), **settings})
+            return UpdateResult(schema.compact({**olds, "image": news.get("image", ""), schema.IMAGE_HASH_KEY:
+                                                news.get(schema.IMAGE_HASH_KEY, ""), **settings}))
         with retry_budget(ctx.retry_timeout):
             if "website_id" in changed or "segment" in changed:
                 ctx.verify_targets(news["website_id"], news.get("segment", "all"))
@@ -497,7 +497,7 @@ class FlowProvider(ResourceProvider):
         problems = schema.stored_differences(news, outs, names)
         if problems:
             raise FlowError(f"pushsmm stored different values than requested for flow {id_}: " + "; ".join(problems))
-        return UpdateResult(outs)
+        return UpdateResult(schema.compact(outs))
 
     @user_facing("deleting")
     @_in_flow_account
@@ -562,7 +562,7 @@ class FlowProvider(ResourceProvider):
         if problems:
             raise FlowError(f"pushsmm stored different values than requested for adopted flow {flow_id}: "
                             + "; ".join(problems))
-        return CreateResult(str(flow_id), outs)
+        return CreateResult(str(flow_id), schema.compact(outs))
 
     def _same_image(self, flow: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
         """Whether the flow's current image has exactly the bytes of the local image file."""

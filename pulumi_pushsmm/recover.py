@@ -162,7 +162,7 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
             outcomes.append(Outcome(urn, kind, "dropped"))
             continue
         inputs = dict(resource.get("inputs") or {})
-        props = schema.coerce_inputs({k: v for k, v in inputs.items() if k != PROVIDER_KEY})
+        props = schema.expand({k: v for k, v in inputs.items() if k != PROVIDER_KEY})
         matches = [f for f in matching_flows(free, props) if str(f["id"]) not in taken]
         if not matches:
             outcomes.append(Outcome(urn, kind, "not stored"))
@@ -172,7 +172,7 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
         else:
             flow = matches[0]
             taken.add(str(flow["id"]))
-            outputs = {**FlowProvider._outputs(flow, props), PROVIDER_KEY: inputs.get(PROVIDER_KEY)}
+            outputs = {**schema.compact(FlowProvider._outputs(flow, props)), PROVIDER_KEY: inputs.get(PROVIDER_KEY)}
             resources.append({**resource, "id": str(flow["id"]), "outputs": outputs})
             outcomes.append(Outcome(urn, kind, "imported", flow_id=str(flow["id"])))
     settled = {**deployment, "resources": resources}

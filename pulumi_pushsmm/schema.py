@@ -121,8 +121,10 @@ class Field:
     - ``required``: the program must set it; check fails without it.
     - ``computed``: set by pushsmm only; it is an output and never an input.
     - ``nullable``: an output that pushsmm may leave null.
-    - ``default``: what pushsmm stores when the field is left out. check fills it
-      in, so a read-back of the default never shows up as a diff.
+    - ``default``: what pushsmm stores when the field is left out. An input at its
+      default is left out of the state too (:func:`compact`), and absent means the
+      default wherever values are compared (:func:`expand`), so a read-back of the
+      default never shows up as a diff.
     - ``kind``: what the value is (see :class:`Kind`).
     - ``validators``: small named checks of the value, each returning a reason or None.
       The allowed values and length limit are read from them (:attr:`allowed`,
@@ -500,6 +502,50 @@ def _check_image(result: Validation) -> None:
 def coerce_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """``props`` with each input's value in its program type (see :meth:`Field.coerce`)."""
     return {k: FIELDS_BY_NAME[k].coerce(v) if k in FIELDS_BY_NAME else v for k, v in props.items()}
+
+
+# --- the state a flow keeps: only what differs from pushsmm's defaults -----------------------------
+#
+# The engine writes the whole stack's state after every step, and what that costs grows with the
+# number of properties each resource holds: a Flow with every default spelled out held 53 of them,
+# and `up` or `destroy` of 100 flows spent a fifth of its time checkpointing the defaults (see
+# benchmarks/RESULTS.md). So check returns, and create, read and update record, an optional input
+# only when it differs from its default; an absent input means its default, everywhere. The provider
+# expands what the engine hands it before working on it, and the typed outputs of a Flow fill the
+# default back in, so programs read the same values as before.
+
+
+def expand(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` in program types, every optional input that is absent (or None) at its default."""
+    full = coerce_inputs(props)
+    for f in INPUT_FIELDS:
+        if f.default is not None and full.get(f.name) is None:
+            full[f.name] = f.default
+    if full.get(IMAGE_HASH_KEY) is None:
+        full[IMAGE_HASH_KEY] = ""
+    return full
+
+
+def compact(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the optional inputs that equal their default, nor an empty image hash (see :func:`expand`).
+
+    Values not known yet (at preview) are kept, whatever they are; so are required inputs, the
+    server's fields and the provider's settings.
+    """
+    kept: dict[str, Any] = {}
+    for key, value in values.items():
+        f = FIELDS_BY_NAME.get(key)
+        if f is not None and f.optional and f.default is not None and _same_value(value, f.default):
+            continue
+        if key == IMAGE_HASH_KEY and value == "":
+            continue
+        kept[key] = value
+    return kept
+
+
+def _same_value(value: Any, default: Any) -> bool:
+    # True == 1 in Python, but not in the state: compare the types too.
+    return type(value) is type(default) and value == default
 
 
 # --- encoding and read-back ----------------------------------------------------------------------

@@ -172,6 +172,9 @@ def test_07_flow_get_reads_a_flow_created_outside_pulumi(life: Lifecycle, tmp_pa
         found = Flow.get("outside", outside_id)
         pulumi.export("title", found.title)
         pulumi.export("wait", pulumi.Output.concat(found.wait_time.apply(str), " ", found.wait_time_type))
+        pulumi.export("defaults", pulumi.Output.all(ttl=found.ttl, urgency=found.urgency, segment=found.segment,
+                                                    is_enabled=found.is_enabled, is_silent=found.is_silent,
+                                                    url=found.url, image_sha256=found.image_sha256))
 
     reader = inline_stack(tmp_path, program, project="pushsmm-get", config={
         "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
@@ -180,6 +183,12 @@ def test_07_flow_get_reads_a_flow_created_outside_pulumi(life: Lifecycle, tmp_pa
     result = reader.up(**life.io)
     assert result.outputs["title"].value == "Made by hand"
     assert result.outputs["wait"].value == "2 hours"
+    # The state leaves out what is at pushsmm's default; the typed outputs give the default back.
+    assert result.outputs["defaults"].value == {"ttl": 2419200, "urgency": "normal", "segment": "all",
+                                                "is_enabled": True, "is_silent": False, "url": "", "image_sha256": ""}
+    state = next(r for r in reader.export_stack().deployment["resources"] if r["urn"].endswith("::outside"))
+    assert not {"ttl", "urgency", "segment", "is_enabled", "is_silent", "url", "image_sha256"} & set(state["outputs"])
+    assert state["outputs"]["title"] == "Made by hand" and state["outputs"]["wait_time"] == 2
     reader.destroy(**life.io)  # reading is not owning: the flow stays
     assert "Outside" in life.flows()
     life.admin.delete(outside_id)

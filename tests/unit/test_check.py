@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
+from pulumi_pushsmm import schema
 from pulumi_pushsmm.provider import FlowProvider
 from tests.support import VALID, png_bytes
 
@@ -103,14 +104,26 @@ def test_each_problem_is_its_own_failure() -> None:
     assert fields == ["title", "title", "ttl", "urgency"]
 
 
-def test_valid_input_passes_and_gets_pushsmm_defaults() -> None:
+def test_valid_input_passes_and_the_state_keeps_only_what_differs_from_a_default() -> None:
     inputs, failures = check()
     assert failures == []
-    assert inputs["ttl"] == 2419200
-    assert inputs["urgency"] == "normal"
-    assert inputs["segment"] == "all"
-    assert inputs["is_silent"] is False and inputs["is_auto_hide"] is False and inputs["is_enabled"] is True
-    assert inputs["url"] == "" and inputs["button_title_1"] == "" and inputs["utm_source"] == ""
+    # Each default left out costs the engine's checkpoint nothing; absent means pushsmm's default.
+    for name in ("ttl", "urgency", "segment", "is_silent", "is_auto_hide", "is_enabled", "url", "button_title_1",
+                 "utm_source", "image", "image_sha256"):
+        assert name not in inputs, name
+    full = schema.expand(inputs)
+    assert full["ttl"] == 2419200
+    assert full["urgency"] == "normal"
+    assert full["segment"] == "all"
+    assert full["is_silent"] is False and full["is_auto_hide"] is False and full["is_enabled"] is True
+    assert full["url"] == "" and full["button_title_1"] == "" and full["utm_source"] == ""
+
+
+def test_a_default_given_explicitly_is_left_out_too_and_other_values_are_kept() -> None:
+    inputs, failures = check(ttl=2419200, is_enabled=True, is_silent=True, segment=5, urgency="high", url="")
+    assert failures == []
+    assert "ttl" not in inputs and "is_enabled" not in inputs and "url" not in inputs
+    assert inputs["is_silent"] is True and inputs["segment"] == 5 and inputs["urgency"] == "high"
 
 
 def test_quotes_ampersands_and_edge_lengths_are_fine() -> None:
