@@ -1,19 +1,18 @@
 """The benchmark's baselines: dynamic resources whose providers do nothing.
 
-It lives in an importable module, as ``pulumi_pushsmm``'s provider does, so
-both programs pay the same cost for pickling the provider and loading it in
-the dynamic provider process. It registers the same property names a Flow
-does (every field of the schema table, unset ones as None). The engine drops
-the None values, while a Flow's check fills in every default and its outputs
-add the server's fields (user id, date, counters), so a Flow carries about
-0.8 KB more state per resource into every checkpoint. The difference between
-the two is what the pushsmm provider itself costs: its imports, checks, HTTP
+They live in an importable module, as ``pulumi_pushsmm``'s provider does, so
+every program pays the same cost for pickling the provider and loading it in
+the dynamic provider process. :class:`Noop` registers the same property names a
+Flow does (every field of the schema table, unset ones as None); the engine
+drops the None values, so its state is the inputs the program gives. A Flow's
+outputs add the server's fields (user id, date, counters). The difference
+between the two is what the pushsmm provider costs: its imports, checks, HTTP
 requests (and the emulator answering them, in its own process on the same
 cores), state mapping, and that larger state.
 
 :class:`ShapedNoop` is the second baseline: a no-op that carries exactly a
-Flow's state (check fills in the schema's defaults as a Flow's does, and its
-outputs add placeholders of the same types for the server's fields), sends no
+Flow's state (check returns the inputs as a Flow's does, defaults left out, and
+its outputs add placeholders of the same types for the server's fields), sends no
 request and keeps nothing anywhere. Flow against it is what the provider's own
 work costs (imports, requests, the emulator answering, mapping); it against
 the plain no-op is what the engine spends on a Flow's larger state, mostly
@@ -83,21 +82,21 @@ SERVER_FIELDS: dict[str, Any] = {f.name: _placeholder(f) for f in schema.OUTPUT_
 
 
 class ShapedNoopProvider(NoopProvider):
-    """A no-op whose state has a Flow's shape: the inputs with the schema's defaults, outputs with server fields."""
+    """A no-op whose state has a Flow's shape: the checked inputs (defaults left out), outputs with server fields."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """The inputs as a Flow's check returns them (defaults filled in); no failures, no request."""
-        filled = schema.validate_inputs(news).inputs
-        return CheckResult({**filled, "__provider": news["__provider"]}, [])
+        """The inputs as a Flow's check returns them (checked, defaults left out); no failures, no request."""
+        checked = schema.compact(schema.validate_inputs(news).inputs)
+        return CheckResult({**checked, "__provider": news["__provider"]}, [])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """A new id; outputs are the inputs plus the server's fields, as a Flow's are."""
         created = super().create(props)
-        return CreateResult(created.id, {**props, **SERVER_FIELDS})
+        return CreateResult(created.id, schema.compact({**props, **SERVER_FIELDS}))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The new inputs plus the server's fields."""
-        return UpdateResult({**news, **SERVER_FIELDS})
+        return UpdateResult(schema.compact({**news, **SERVER_FIELDS}))
 
 
 class ShapedNoop(Resource):
