@@ -329,11 +329,13 @@ def per_flow_seconds(checkpoints: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Milliseconds per added flow between consecutive sizes, with and without the engine's checkpoints."""
     rows: list[dict[str, Any]] = []
     for operation in ("up", "destroy"):
-        points = sorted((r["n"], r["with_s"], r["skipped_s"]) for r in checkpoints if r["operation"] == operation)
-        for (n0, with0, skip0), (n1, with1, skip1) in itertools.pairwise(points):
+        points = sorted((r["n"], r["with_s"], r["skipped_s"], r.get("noop_skipped_s", float("nan")))
+                        for r in checkpoints if r["operation"] == operation)
+        for (n0, with0, skip0, noop0), (n1, with1, skip1, noop1) in itertools.pairwise(points):
             added = n1 - n0
             rows.append({"operation": operation, "from_n": n0, "to_n": n1,
-                         "with_ms": 1000 * (with1 - with0) / added, "skipped_ms": 1000 * (skip1 - skip0) / added})
+                         "with_ms": 1000 * (with1 - with0) / added, "skipped_ms": 1000 * (skip1 - skip0) / added,
+                         "noop_skipped_ms": 1000 * (noop1 - noop0) / added})
     return rows
 
 
@@ -415,20 +417,23 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
     if data.get("checkpoints"):
         lines += ["", "Checkpoint share (Flow, median of as many repeats with `PULUMI_SKIP_CHECKPOINTS=true`; "
                   "for information only, see README \"Large stacks\"):", "",
-                  "| N | operation | with checkpoints s | skipped s | share |", "| --- | --- | --- | --- | --- |"]
+                  "| N | operation | with checkpoints s | skipped s | share | no-op, skipped s |",
+                  "| --- | --- | --- | --- | --- | --- |"]
         for row in data["checkpoints"]:
             lines.append(f"| {row['n']} | {row['operation']} | {_fmt(row['with_s'])} | {_fmt(row['skipped_s'])} | "
-                         f"{_fmt(row['share'], '.0%')} |")
+                         f"{_fmt(row['share'], '.0%')} | {_fmt(row.get('noop_skipped_s'))} |")
         per_flow = per_flow_seconds(data["checkpoints"])
         if per_flow:
             lines += ["", "Time per flow between sizes (Flow; milliseconds per added flow, from the medians above and "
                       "the runs without checkpoints): flat without checkpoints means the provider's cost per flow "
                       "does not grow with N; the growth with checkpoints is the engine's.", "",
-                      "| operation | sizes | with checkpoints ms/flow | checkpoints skipped ms/flow |",
-                      "| --- | --- | --- | --- |"]
+                      "| operation | sizes | with checkpoints ms/flow | checkpoints skipped ms/flow "
+                      "| no-op, checkpoints skipped ms/resource |",
+                      "| --- | --- | --- | --- | --- |"]
             for row in per_flow:
                 lines.append(f"| {row['operation']} | {row['from_n']} to {row['to_n']} | "
-                             f"{_fmt(row['with_ms'], '.1f')} | {_fmt(row['skipped_ms'], '.1f')} |")
+                             f"{_fmt(row['with_ms'], '.1f')} | {_fmt(row['skipped_ms'], '.1f')} | "
+                             f"{_fmt(row.get('noop_skipped_ms'), '.1f')} |")
     if data.get("real_limit"):
         when = f" ({data['real_limit_note']})" if data.get("real_limit_note") else ""
         lines += ["", f"At pushsmm's real limit (emulator at 60 requests a minute, N=100){when}:", "",
@@ -493,12 +498,17 @@ def main(argv: list[str] | None = None) -> None:
                           + ", ".join(f"{op} {s:.1f}s/{run.requests[op]}req" for op, s in run.seconds.items()),
                           flush=True)
             if not args.no_checkpoint_run:
-                skipped = [run_sequence("flow", n, args.parallel, work, operations=("up", "destroy"),
-                                        extra_env={"PULUMI_SKIP_CHECKPOINTS": "true"}) for _ in range(args.repeats)]
+                # The no-op too, interleaved: whatever still grows faster than N without checkpoints is then
+                # seen to be the engine's (it grows for the no-op as well) or the provider's (it does not).
+                skipped = [run_sequence(kind, n, args.parallel, work, operations=("up", "destroy"),
+                                        extra_env={"PULUMI_SKIP_CHECKPOINTS": "true"})
+                           for _ in range(args.repeats) for kind in ("noop", "flow")]
                 for operation in ("up", "destroy"):
                     with_s = median([r.seconds[operation] for r in runs if r.n == n and r.kind == "flow"])
-                    skipped_s = median([r.seconds[operation] for r in skipped])
+                    skipped_s = median([r.seconds[operation] for r in skipped if r.kind == "flow"])
+                    noop_skipped_s = median([r.seconds[operation] for r in skipped if r.kind == "noop"])
                     checkpoints.append({"n": n, "operation": operation, "with_s": with_s, "skipped_s": skipped_s,
+                                        "noop_skipped_s": noop_skipped_s,
                                         "share": 1 - skipped_s / with_s if with_s else None})
         if args.real_limit:
             limited = run_sequence("flow", 100, args.parallel, work, rate_limit=60,

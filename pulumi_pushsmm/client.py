@@ -9,7 +9,6 @@ header; no message this module builds contains it.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
@@ -29,6 +28,7 @@ from .errors import (  # re-exported: callers have always imported the errors fr
 from .names import DEFAULT_BASE_URL, DEFAULT_RETRY_TIMEOUT
 from .retry_budget import remaining as budget_remaining
 from .retry_budget import retry_budget, retry_deadline
+from .settings import check_base_url, is_loopback_host
 from .transport import RateLimiter, new_session, reset_header
 
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
@@ -57,31 +57,6 @@ __all__ = [
     "update_retry",
     "write_retry",
 ]
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for localhost and loopback addresses, where plain http cannot leak the key."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(base_url: str) -> str:
-    """Return the base URL without a trailing slash, or refuse one that would send the key in clear text."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PushsmmConfigError(
-            f"pushsmm base URL must be an http(s) URL such as {DEFAULT_BASE_URL}, got {base_url!r}"
-        )
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise PushsmmConfigError(
-            f"pushsmm base URL {base_url!r} uses plain http: the API key would travel in clear text. "
-            "Use https://, or http:// only for a loopback host such as 127.0.0.1 (the local emulator)."
-        )
-    return base_url.rstrip("/")
 
 
 class RateLimitRetry(Retry):

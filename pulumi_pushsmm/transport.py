@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sys
 import threading
 import time
 from collections import deque
@@ -45,8 +44,9 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
 
-from .errors import PushsmmConfigError
-from .names import LOG_ENV, REQUESTS_PER_MINUTE_CONFIG, REQUESTS_PER_MINUTE_ENV
+# Re-exported: they lived here before the settings moved out of the HTTP stack (see settings).
+from .settings import configure_logging as configure_logging
+from .settings import requests_per_minute_setting as requests_per_minute_setting
 
 WINDOW_SECONDS: Final = 60.0
 """Length of pushsmm's rate-limit window, and of the window ``requests_per_minute`` counts in."""
@@ -238,22 +238,6 @@ def limiter_for(base_url: str, api_key: str, requests_per_minute: int | None = N
     return limiter
 
 
-def requests_per_minute_setting(value: Any) -> int | None:
-    """A ``requestsPerMinute`` setting as a whole number >= 1, or None when unset; a clear error otherwise."""
-    if value is None or value == "":
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise PushsmmConfigError(
-            f"pushsmm requestsPerMinute ({REQUESTS_PER_MINUTE_CONFIG} in the stack config, or "
-            f"{REQUESTS_PER_MINUTE_ENV}) must be a whole number of at least 1 (pushsmm allows 60), got {value!r}"
-        )
-    return number
-
-
 class PacedAdapter(HTTPAdapter):
     """An ``HTTPAdapter`` that waits on a :class:`RateLimiter` before each request and logs one line after it."""
 
@@ -310,26 +294,3 @@ def new_session(base_url: str, retry: Retry, limiter: RateLimiter | None) -> req
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
-
-
-_handler: logging.Handler | None = None
-
-
-def configure_logging(env: Mapping[str, str] | None = None) -> None:
-    """Send this package's log to stderr: rate-limit waits always, every request with ``PUSHSMM_LOG=debug``.
-
-    Meant for the process that runs the provider: the Pulumi engine shows each
-    line a dynamic provider writes to stderr in its output. Safe to call more
-    than once. An unknown ``PUSHSMM_LOG`` value is refused, naming the allowed ones.
-    """
-    global _handler
-    value = (env if env is not None else os.environ).get(LOG_ENV, "").strip().lower()
-    levels = {"": logging.WARNING, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
-    if value not in levels:
-        raise PushsmmConfigError(f"{LOG_ENV} must be one of debug, info, warning (or unset), got {value!r}")
-    package_logger = logging.getLogger("pulumi_pushsmm")
-    package_logger.setLevel(levels[value])
-    if _handler is None:
-        _handler = logging.StreamHandler(sys.stderr)
-        _handler.setFormatter(logging.Formatter("pushsmm %(levelname)s: %(message)s"))
-        package_logger.addHandler(_handler)

@@ -12,7 +12,10 @@ import sys
 
 import pytest
 
-HEAVY = ("pulumi", "grpc", "requests", "pulumi_pushsmm.provider", "pulumi_pushsmm.client", "pulumi_pushsmm.flow")
+from tests.support import VALID
+
+HEAVY = ("pulumi", "grpc", "requests", "pulumi_pushsmm.provider", "pulumi_pushsmm.client", "pulumi_pushsmm.transport",
+         "pulumi_pushsmm.flow")
 
 
 def loaded_after(statement: str) -> set[str]:
@@ -55,3 +58,20 @@ def test_errors_are_one_hierarchy_reexported_where_they_used_to_be() -> None:
     assert provider.FlowError is errors.FlowError
     assert issubclass(errors.FlowError, errors.PushsmmError)
     assert all(issubclass(getattr(errors, name), errors.PushsmmError) for name in errors.__all__)
+
+
+def test_a_no_change_preview_in_the_provider_process_loads_no_http_stack() -> None:
+    # configure, check and diff are all a no-change preview asks of the provider process: none sends a
+    # request, so none may pay for importing requests (about 6 MiB and 50 ms in every such process).
+    # (tests.support is not imported here: it imports requests itself.)
+    statement = f"""
+from types import SimpleNamespace
+from pulumi_pushsmm.provider import FlowProvider
+provider = FlowProvider()
+provider.configure(SimpleNamespace(config={{"pushsmm:apiKey": "k", "pushsmm:baseUrl": "http://127.0.0.1:9/api"}}))
+inputs = {VALID!r}
+checked = provider.check(inputs, {{**inputs, "__provider": "p"}})  # the targets were checked when they were set
+assert not checked.failures, checked.failures
+assert provider.diff("1", {{**checked.inputs, "user_id": 1}}, checked.inputs).changes is False
+"""
+    assert loaded_after(statement) & {"requests", "pulumi_pushsmm.client", "pulumi_pushsmm.transport"} == set()
