@@ -18,6 +18,7 @@ import requests
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from .configuration import check_base_url, is_loopback_host
 from .errors import (  # re-exported: callers have always imported the errors from here
     PushsmmApiError,
     PushsmmConfigError,
@@ -28,7 +29,6 @@ from .errors import (  # re-exported: callers have always imported the errors fr
 from .names import DEFAULT_BASE_URL, DEFAULT_RETRY_TIMEOUT
 from .retry_budget import remaining as budget_remaining
 from .retry_budget import retry_budget, retry_deadline
-from .settings import check_base_url, is_loopback_host
 from .transport import RateLimiter, new_session, reset_header
 
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit

@@ -94,7 +94,7 @@ _CURRENT = threading.local()
 
 
 def _account_base_url(base_url: str) -> str:
-    from .settings import check_base_url
+    from .configuration import check_base_url
 
     return check_base_url(base_url)
 
@@ -129,7 +129,7 @@ class ProviderContext:
     @classmethod
     def from_config(cls, config: Any) -> ProviderContext:
         """Settings from stack config, falling back to environment variables."""
-        from .settings import check_base_url, requests_per_minute_setting
+        from .configuration import check_base_url, requests_per_minute_setting
 
         base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
@@ -300,7 +300,7 @@ class FlowProvider(ResourceProvider):
 
         Each falls back to its PUSHSMM_* environment variable.
         """
-        from .settings import configure_logging
+        from .configuration import configure_logging
 
         configure_logging()  # only in the provider's own process: the engine shows its stderr
         install_error_formatting()

@@ -44,9 +44,9 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
 
-# Re-exported: they lived here before the settings moved out of the HTTP stack (see settings).
-from .settings import configure_logging as configure_logging
-from .settings import requests_per_minute_setting as requests_per_minute_setting
+# Re-exported: they lived here before the settings moved out of the HTTP stack (see configuration).
+from .configuration import configure_logging as configure_logging
+from .configuration import requests_per_minute_setting as requests_per_minute_setting
 
 WINDOW_SECONDS: Final = 60.0
 """Length of pushsmm's rate-limit window, and of the window ``requests_per_minute`` counts in."""
