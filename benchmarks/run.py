@@ -392,11 +392,11 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
         "",
         "Seconds are wall time of the Automation API call (CLI start to finish). *no-op* is a dynamic "
         "resource whose provider does nothing (its state: the inputs the program gives); *shaped no-op* "
-        "does nothing either but carries exactly a Flow's state (defaults filled in by check, the server's "
-        "fields in its outputs). *Flow / shaped* is what the provider's own work costs; *shaped / no-op* "
-        "what the engine spends on a Flow's larger state. *requests* are the Flow run's API requests "
-        "(emulator log); *floor* is the fewest the operation needs; *bare API* sends the floor's requests "
-        "with one `requests.Session` and 4 threads.",
+        "does nothing either but carries exactly a Flow's state (the checked inputs, defaults left out as a "
+        "Flow's are, and the server's fields in its outputs). *Flow / shaped* is what the provider's own "
+        "work costs; *shaped / no-op* what the engine spends on a Flow's larger state. *requests* are the "
+        "Flow run's API requests (emulator log); *floor* is the fewest the operation needs; *bare API* "
+        "sends the floor's requests with one `requests.Session` and 4 threads.",
         "",
         "| N | operation | Flow s | no-op s | shaped no-op s | Flow / no-op | Flow / shaped | shaped / no-op "
         "| requests | floor | bare API s |",
