@@ -36,6 +36,7 @@ from pulumi.dynamic import (
 from pulumi.runtime import rpc
 
 from . import flow_settings, schema
+from .configuration import check_base_url, configure_logging, requests_per_minute_setting
 from .errors import (
     FlowError,
     PushsmmApiError,
@@ -93,12 +94,6 @@ def _is_unknown(value: Any) -> bool:
 _CURRENT = threading.local()
 
 
-def _account_base_url(base_url: str) -> str:
-    from .configuration import check_base_url
-
-    return check_base_url(base_url)
-
-
 def _in_flow_account(method: Callable[..., R]) -> Callable[..., R]:
     """Run a provider method with the context of the account of the flow's props (its last argument)."""
 
@@ -129,8 +124,6 @@ class ProviderContext:
     @classmethod
     def from_config(cls, config: Any) -> ProviderContext:
         """Settings from stack config, falling back to environment variables."""
-        from .configuration import check_base_url, requests_per_minute_setting
-
         base_url = (config.get(BASE_URL_CONFIG) if config else None) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = (config.get(API_KEY_CONFIG) if config else None) or os.environ.get(API_KEY_ENV) or None
         rpm = (config.get(REQUESTS_PER_MINUTE_CONFIG) if config else None) or os.environ.get(REQUESTS_PER_MINUTE_ENV)
@@ -300,8 +293,6 @@ class FlowProvider(ResourceProvider):
 
         Each falls back to its PUSHSMM_* environment variable.
         """
-        from .configuration import configure_logging
-
         configure_logging()  # only in the provider's own process: the engine shows its stderr
         install_error_formatting()
         self._context = ProviderContext.from_config(req.config)
@@ -354,7 +345,7 @@ class FlowProvider(ResourceProvider):
         base_url = validation.inputs.get(schema.ACCOUNT_BASE_URL_KEY)
         if isinstance(base_url, str) and not _is_unknown(base_url):
             try:
-                _account_base_url(base_url)
+                check_base_url(base_url)
             except PushsmmConfigError as exc:
                 failures.append(CheckFailure("account", f"account: {exc}"))
         # An account whose key is not known yet (at preview) cannot be asked; up checks the ids before writing.

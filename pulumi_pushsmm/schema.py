@@ -515,32 +515,30 @@ def coerce_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
 # default back in, so programs read the same values as before.
 
 
+STATE_DEFAULTS: Final[Mapping[str, Any]] = {
+    **{f.name: f.default for f in INPUT_FIELDS if f.optional and f.default is not None},
+    IMAGE_HASH_KEY: "",
+}
+"""What an absent property of a flow's state means: each optional input's default, and no image hash."""
+
+
 def expand(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``props`` in program types, every optional input that is absent (or None) at its default."""
+    """``props`` in program types, every property of :data:`STATE_DEFAULTS` that is absent (or None) at its default."""
     full = coerce_inputs(props)
-    for f in INPUT_FIELDS:
-        if f.default is not None and full.get(f.name) is None:
-            full[f.name] = f.default
-    if full.get(IMAGE_HASH_KEY) is None:
-        full[IMAGE_HASH_KEY] = ""
+    for name, default in STATE_DEFAULTS.items():
+        if full.get(name) is None:
+            full[name] = default
     return full
 
 
 def compact(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` without the optional inputs that equal their default, nor an empty image hash (see :func:`expand`).
+    """``values`` without the properties that equal their :data:`STATE_DEFAULTS` entry (see :func:`expand`).
 
     Values not known yet (at preview) are kept, whatever they are; so are required inputs, the
     server's fields and the provider's settings.
     """
-    kept: dict[str, Any] = {}
-    for key, value in values.items():
-        f = FIELDS_BY_NAME.get(key)
-        if f is not None and f.optional and f.default is not None and _same_value(value, f.default):
-            continue
-        if key == IMAGE_HASH_KEY and value == "":
-            continue
-        kept[key] = value
-    return kept
+    return {key: value for key, value in values.items()
+            if key not in STATE_DEFAULTS or not _same_value(value, STATE_DEFAULTS[key])}
 
 
 def _same_value(value: Any, default: Any) -> bool:

@@ -15,7 +15,15 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from pulumi_pushsmm.schema import FLOW_FIELDS, IMAGE_HASH_KEY, INPUT_FIELDS, REQUIRED_FIELDS, STATE_FIELDS, Field, Kind
+from pulumi_pushsmm.schema import (
+    FLOW_FIELDS,
+    INPUT_FIELDS,
+    REQUIRED_FIELDS,
+    STATE_DEFAULTS,
+    STATE_FIELDS,
+    Field,
+    Kind,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -112,16 +120,16 @@ def flow_module() -> str:
         args_keys += [f"    {f.name}: {wrapper}[pulumi.Input[{py_type(f)}]]", *_quoted(describe(f), 4)]
     properties = []
     for f in (*FLOW_FIELDS, *STATE_FIELDS):
-        # The state leaves out an input at its default (schema.compact): the output puts the default back.
-        default = "" if f.name == IMAGE_HASH_KEY else (f.default if f.optional and f in FLOW_FIELDS else None)
         value = f'pulumi.get(self, "{f.name}")'
+        if f.name in STATE_DEFAULTS:  # absent from the state at its default (schema.compact): put it back
+            value = f"or_default({value}, {STATE_DEFAULTS[f.name]!r})"
         properties += [
             "",
             "    @property",
             "    @pulumi.getter",
             f"    def {f.name}(self) -> pulumi.Output[{py_type(f)}]:",
             *_quoted(f.doc, 8),
-            f"        return {value if default is None else f'or_default({value}, {default!r})'}",
+            f"        return {value}",
         ]
     required = ", ".join(f.name for f in REQUIRED_FIELDS)
     source = _lines(
