@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import itertools
 import json
 import os
@@ -222,6 +223,15 @@ def run_sequence(kind: str, n: int, parallel: int, work: Path, *, rate_limit: in
 # --- the bare API floor ---------------------------------------------------------------------------------
 
 
+def _create_directly(session: requests.Session, url: str, site: str, i: int) -> int:
+    """POST the create the benchmark program's flow ``i`` makes, straight to the API; its new id."""
+    form = {"website_id": site, "name": f"Flow {i}", "title": f"Message {i}", "description": "Benchmark",
+            "wait_time": str(i + 1), "wait_time_type": "hours"}
+    answer = session.post(f"{url}/flows", files={k: (None, v) for k, v in form.items()}, timeout=90)
+    answer.raise_for_status()
+    return int(answer.json()["data"]["id"])
+
+
 def api_floor(n: int) -> dict[str, float]:
     """Seconds for the floor's requests sent directly: one requests.Session, 4 threads, no Pulumi."""
     seconds: dict[str, float] = {}
@@ -230,11 +240,7 @@ def api_floor(n: int) -> dict[str, float]:
         site = str(server.accounts[0]["website_ids"][0])
         url = server.base_url
 
-        def create(i: int) -> int:
-            form = {"website_id": site, "name": f"Flow {i}", "title": f"Message {i}", "description": "Benchmark",
-                    "wait_time": str(i + 1), "wait_time_type": "hours"}
-            answer = session.post(f"{url}/flows", files={k: (None, v) for k, v in form.items()}, timeout=30)
-            return int(answer.json()["data"]["id"])
+        create = functools.partial(_create_directly, session, url, site)
 
         def timed(call: Callable[[], Any]) -> tuple[float, Any]:
             start = time.perf_counter()
@@ -273,12 +279,7 @@ def api_floor_at_limit(n: int, limit: int = 60) -> float:
         session.headers["Authorization"] = f"Bearer {KEY}"
         site = str(server.accounts[0]["website_ids"][0])
 
-        def create(i: int) -> int:
-            form = {"website_id": site, "name": f"Flow {i}", "title": f"Message {i}", "description": "Benchmark",
-                    "wait_time": str(i + 1), "wait_time_type": "hours"}
-            answer = session.post(f"{url}/flows", files={k: (None, v) for k, v in form.items()}, timeout=90)
-            answer.raise_for_status()
-            return int(answer.json()["data"]["id"])
+        create = functools.partial(_create_directly, session, url, site)
 
         start = time.perf_counter()
         session.get(f"{url}/websites", timeout=30).raise_for_status()
