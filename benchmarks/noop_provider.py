@@ -28,7 +28,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from pulumi_pushsmm import schema
+from pulumi_pushsmm import schema, state, validation
 from pulumi_pushsmm._resource import resource_props, sdk_pickler_unnested
 
 _ids = itertools.count(1)
@@ -86,17 +86,17 @@ class ShapedNoopProvider(NoopProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """The inputs as a Flow's check returns them (checked, defaults left out); no failures, no request."""
-        checked = schema.compact(schema.validate_inputs(news).inputs)
+        checked = state.compact(validation.validate_inputs(news).inputs)
         return CheckResult({**checked, "__provider": news["__provider"]}, [])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """A new id; outputs are the inputs plus the server's fields, as a Flow's are."""
         created = super().create(props)
-        return CreateResult(created.id, schema.compact({**props, **SERVER_FIELDS}))
+        return CreateResult(created.id, state.compact({**props, **SERVER_FIELDS}))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The new inputs plus the server's fields."""
-        return UpdateResult(schema.compact({**news, **SERVER_FIELDS}))
+        return UpdateResult(state.compact({**news, **SERVER_FIELDS}))
 
 
 class ShapedNoop(Resource):

@@ -19,11 +19,11 @@ from .names import TYPE_TOKEN
 
 if TYPE_CHECKING:
     from .account import Account
+    from .errors import LookupFailed
     from .flow import Flow, FlowArgs
     from .lookups import (
         GetFlowResult,
         GetWebsiteResult,
-        LookupFailed,
         get_flow,
         get_flow_output,
         get_flows,
@@ -44,7 +44,7 @@ _LAZY = {
     "FlowStep": "sequence",
     "GetFlowResult": "lookups",
     "GetWebsiteResult": "lookups",
-    "LookupFailed": "lookups",
+    "LookupFailed": "errors",
     "get_flow": "lookups",
     "get_flow_output": "lookups",
     "get_flows": "lookups",

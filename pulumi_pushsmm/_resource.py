@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import pulumi
 
-from . import schema
+from . import schema, state
 from .account import Account
 from .provider import FlowProvider
 from .validators import encodable
@@ -67,8 +67,10 @@ def resource_props(
     return props, opts
 
 
-def or_default(value: pulumi.Output[Any], default: Any) -> pulumi.Output[Any]:
-    """A Flow output with ``default`` where the state has none: the state leaves out inputs at their default."""
+def or_default(resource: pulumi.Resource, name: str) -> pulumi.Output[Any]:
+    """Output ``name`` of a Flow, with its default where the state has none (the state leaves defaults out)."""
+    default = state.default_of(name)
+    value: pulumi.Output[Any] = pulumi.get(resource, name)
     return value.apply(lambda known: default if known is None else known)
 
 

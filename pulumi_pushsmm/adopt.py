@@ -16,19 +16,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Final
 from urllib.parse import urlsplit
 
 from . import schema
-from .errors import PushsmmError
-from .lookups import GetFlowResult, GetWebsiteResult, account_cache, flow_result, website_result
-from .sequence import slug
-
-IMAGE_DOWNLOAD_TIMEOUT: Final = (10.0, 60.0)
-
-
-class AdoptError(PushsmmError):
-    """The import cannot go ahead (nothing to import, a directory in the way, an image that cannot be fetched)."""
+from .errors import AdoptError, PushsmmError
+from .lookups import GetFlowResult, GetWebsiteResult, flow_result, website_result
+from .names import slug
+from .session import AccountSession, Settings, session_for
 
 
 @dataclass(frozen=True)
@@ -50,53 +44,49 @@ def resource_names(flows: Iterable[GetFlowResult]) -> dict[int, str]:
     return {fid: base if counts[base] == 1 and base != "flow" else f"{base}-{fid}" for fid, base in bases.items()}
 
 
-def import_account(base_url: str, api_key: str, out: Path, *, website_ids: list[int] | None,
+def import_account(settings: Settings, out: Path, *, website_ids: list[int] | None,
                    project_name: str = "pushsmm-adopted") -> list[ImportedFlow]:
     """List the account's flows (all, or of ``website_ids``) and write the project into ``out``."""
     if out.exists() and any(out.iterdir()):
         raise AdoptError(f"--out {out} is not empty; give a new or empty directory")
-    cache = account_cache(base_url, api_key)
-    websites = {w.id: w for w in (website_result(raw) for raw in cache.client.list_websites())}
+    session = session_for(settings)
+    websites = {w.id: w for w in (website_result(raw) for raw in session.websites().values())}
     if website_ids is not None:
         unknown = [w for w in website_ids if w not in websites]
         if unknown:
             known = ", ".join(f"{w.id} ({w.host})" for w in websites.values()) or "none"
             raise AdoptError(f"--website-id {unknown[0]} is not a website of this account; its websites are: "
                                f"{known}")
-    flows = [flow_result(raw) for raw in cache.client.list_flows()]
+    flows = [flow_result(raw) for raw in session.all_flows()]
     flows = sorted((f for f in flows if website_ids is None or f.website_id in website_ids),
                    key=lambda f: (f.website_id, f.id))
     if not flows:
         raise AdoptError("there are no flows to import" + (f" on website(s) {website_ids}" if website_ids else ""))
     names = resource_names(flows)
     out.mkdir(parents=True, exist_ok=True)
-    imported = [ImportedFlow(names[f.id], f, _download_image(f, names[f.id], out)) for f in flows]
+    imported = [ImportedFlow(names[f.id], f, _download_image(session, f, names[f.id], out)) for f in flows]
     (out / "Pulumi.yaml").write_text(_pulumi_yaml(project_name), encoding="utf-8")
     (out / "requirements.txt").write_text(_requirements(), encoding="utf-8")
     (out / "__main__.py").write_text(program_text(imported, websites), encoding="utf-8")
     return imported
 
 
-def _download_image(flow: GetFlowResult, name: str, out: Path) -> str | None:
+def _download_image(session: AccountSession, flow: GetFlowResult, name: str, out: Path) -> str | None:
     """Save the flow's image as ``images/<resource name>.<ext>``; the relative path, or None without one."""
     if not flow.image_url:
         return None
-    import requests  # only an import with images needs it
-
     ext = PurePosixPath(urlsplit(flow.image_url).path).suffix.lower().lstrip(".")
     if ext not in schema.IMAGE_EXTENSIONS:
         raise AdoptError(f"flow {flow.id} ({flow.name!r}): its image {flow.image_url} is not one of "
-                           + ", ".join(schema.IMAGE_EXTENSIONS))
-    # The image is public: it is fetched without the API key, which never goes to another URL.
+                         + ", ".join(schema.IMAGE_EXTENSIONS))
+    # The image is public: the client fetches it without the API key, which never goes to another URL.
     try:
-        response = requests.get(flow.image_url, timeout=IMAGE_DOWNLOAD_TIMEOUT)
-        response.raise_for_status()
-    except requests.RequestException as exc:
-        raise AdoptError(f"flow {flow.id} ({flow.name!r}): could not download its image {flow.image_url}: "
-                           f"{type(exc).__name__}") from None
+        content = session.client.download(flow.image_url)
+    except PushsmmError as exc:
+        raise AdoptError(f"flow {flow.id} ({flow.name!r}): could not download its image: {exc}") from None
     relative = f"images/{name}.{ext}"
     (out / "images").mkdir(exist_ok=True)
-    (out / relative).write_bytes(response.content)
+    (out / relative).write_bytes(content)
     return relative
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from .errors import PushsmmError
 from .names import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from .recover import add_parser as add_recover_parser
+from .session import resolve_settings
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -29,9 +30,9 @@ def _import(args: argparse.Namespace) -> int:
     api_key = os.environ.get(args.api_key_env)
     if not api_key:
         raise PushsmmError(f"the pushsmm API key is not set: export it as {args.api_key_env}")
-    base_url = args.base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    settings = resolve_settings(base_url=args.base_url, api_key=api_key)
     out = Path(args.out)
-    imported = import_account(base_url, api_key, out, website_ids=None if args.all else args.website_id,
+    imported = import_account(settings, out, website_ids=None if args.all else args.website_id,
                               project_name=args.project_name)
     print(describe(imported, out))
     return 0

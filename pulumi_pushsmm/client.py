@@ -163,7 +163,7 @@ class PushsmmClient:
         self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         self._timeout = timeout
         # One limiter for every session: pushsmm counts every request of the key. Pass a shared one
-        # (transport.limiter_for) so that every client of the process paces together.
+        # (the account session's) so that every client of the process paces together.
         self.limiter = limiter or RateLimiter()
         self._read_retry = reads or read_retry()
         # One session per Retry, because urllib3 mounts one Retry per adapter: creates need a
@@ -280,15 +280,30 @@ class PushsmmClient:
 
     # --- endpoints ------------------------------------------------------------------------------------
 
+    def list_page(self, path: str, page: int, params: Mapping[str, Any] | None = None,
+                  ) -> tuple[list[dict[str, Any]], int]:
+        """One page of a list endpoint at the largest page size: its items, and how many pages the list has.
+
+        The one paginator. pushsmm's meta says ``total_pages``; the published reference shows
+        ``total``, and some releases send ``total_results``: any of them gives the page count. With
+        none, a full page means there may be another.
+        """
+        body = self._request("GET", path, params={**(params or {}), "page": page, "results_per_page": PAGE_SIZE})
+        items = list(body.get("data") or []) if isinstance(body, dict) else []
+        meta = (body.get("meta") or {}) if isinstance(body, dict) else {}
+        total_pages = meta.get("total_pages")
+        if total_pages is None:
+            total = meta.get("total_results", meta.get("total"))
+            total_pages = -(-int(total) // PAGE_SIZE) if total is not None else page + (len(items) >= PAGE_SIZE)
+        return items, int(total_pages)
+
     def iter_pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Yield every item of a list endpoint, following pages lazily."""
+        """Yield every item of a list endpoint, following :meth:`list_page` lazily."""
         page = 1
         while True:
-            body = self._request("GET", path, params={**(params or {}), "page": page, "results_per_page": PAGE_SIZE})
-            yield from body.get("data") or []
-            meta = body.get("meta") or {}
-            total_pages = int(meta.get("total_pages") or 1)
-            if page >= total_pages:
+            items, total_pages = self.list_page(path, page, params)
+            yield from items
+            if page >= total_pages or not items:
                 return
             page += 1
 
@@ -310,16 +325,8 @@ class PushsmmClient:
         return [f for f in flows if website_id is None or int(f.get("website_id") or 0) == website_id]
 
     def list_flows_page(self, page: int) -> tuple[list[dict[str, Any]], int]:
-        """One page of the account's flows at the largest page size, and how many pages the list has."""
-        body = self._request("GET", "/flows", params={"page": page, "results_per_page": PAGE_SIZE})
-        flows = list(body.get("data") or []) if isinstance(body, dict) else []
-        meta = (body.get("meta") or {}) if isinstance(body, dict) else {}
-        total_pages = meta.get("total_pages")
-        if total_pages is None:
-            # Releases that leave total_pages out still send the total, as total or total_results.
-            total = meta.get("total_results", meta.get("total"))
-            total_pages = -(-int(total) // PAGE_SIZE) if total is not None else page + (len(flows) >= PAGE_SIZE)
-        return flows, int(total_pages)
+        """One page of the account's flows (see :meth:`list_page`)."""
+        return self.list_page("/flows", page)
 
     def get_flow(self, flow_id: int | str) -> dict[str, Any]:
         """One flow; raises PushsmmNotFoundError when it does not exist."""

@@ -1,18 +1,17 @@
-"""The provider's settings read and checked without the HTTP stack: base URL, pacing, logging.
+"""Each setting checked on its own, without the HTTP stack: base URL, pacing, log level.
+
+:func:`pulumi_pushsmm.session.resolve_settings` decides where each value comes from; this
+module only says whether a value is acceptable.
 
 A no-change ``pulumi preview`` configures the provider and checks every flow but sends no
-request, so nothing on that path may import ``requests`` (about 6 MiB and 50 ms per process):
-the HTTP modules (:mod:`pulumi_pushsmm.client`, :mod:`pulumi_pushsmm.transport`) import these
-from here, and re-export them under their old names.
+request, so nothing on that path may import ``requests`` (about 6 MiB and 50 ms per process).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,23 +60,29 @@ def requests_per_minute_setting(value: Any) -> int | None:
     return number
 
 
+_LOG_LEVELS = {"": logging.WARNING, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+
 _handler: logging.Handler | None = None
 
 
-def configure_logging(env: Mapping[str, str] | None = None) -> None:
+def log_level_setting(value: str | None) -> str:
+    """A ``PUSHSMM_LOG`` value, normalized; an unknown one is refused, naming the allowed ones."""
+    level = (value or "").strip().lower()
+    if level not in _LOG_LEVELS:
+        raise PushsmmConfigError(f"{LOG_ENV} must be one of debug, info, warning (or unset), got {value!r}")
+    return level
+
+
+def configure_logging(level: str = "") -> None:
     """Send this package's log to stderr: rate-limit waits always, every request with ``PUSHSMM_LOG=debug``.
 
-    Meant for the process that runs the provider: the Pulumi engine shows each
-    line a dynamic provider writes to stderr in its output. Safe to call more
-    than once. An unknown ``PUSHSMM_LOG`` value is refused, naming the allowed ones.
+    ``level`` is a :func:`log_level_setting` (the session's settings carry it). Meant for the
+    process that runs the provider: the Pulumi engine shows each line a dynamic provider writes
+    to stderr in its output. Safe to call more than once.
     """
     global _handler
-    value = (env if env is not None else os.environ).get(LOG_ENV, "").strip().lower()
-    levels = {"": logging.WARNING, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
-    if value not in levels:
-        raise PushsmmConfigError(f"{LOG_ENV} must be one of debug, info, warning (or unset), got {value!r}")
     package_logger = logging.getLogger("pulumi_pushsmm")
-    package_logger.setLevel(levels[value])
+    package_logger.setLevel(_LOG_LEVELS[log_level_setting(level)])
     if _handler is None:
         _handler = logging.StreamHandler(sys.stderr)
         _handler.setFormatter(logging.Formatter("pushsmm %(levelname)s: %(message)s"))

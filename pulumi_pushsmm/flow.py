@@ -241,13 +241,13 @@ class Flow(Resource, module="pushsmm", name="Flow"):
     @pulumi.getter
     def url(self) -> pulumi.Output[str]:
         """Landing URL opened on click (http or https)."""
-        return or_default(pulumi.get(self, "url"), '')
+        return or_default(self, "url")
 
     @property
     @pulumi.getter
     def image(self) -> pulumi.Output[str]:
         """Path to a local jpg, jpeg, png, svg, webp or gif file (at most 2 MB), uploaded."""
-        return or_default(pulumi.get(self, "image"), '')
+        return or_default(self, "image")
 
     @property
     @pulumi.getter
@@ -265,79 +265,79 @@ class Flow(Resource, module="pushsmm", name="Flow"):
     @pulumi.getter
     def button_title_1(self) -> pulumi.Output[str]:
         """Title of the first button."""
-        return or_default(pulumi.get(self, "button_title_1"), '')
+        return or_default(self, "button_title_1")
 
     @property
     @pulumi.getter
     def button_url_1(self) -> pulumi.Output[str]:
         """URL of the first button."""
-        return or_default(pulumi.get(self, "button_url_1"), '')
+        return or_default(self, "button_url_1")
 
     @property
     @pulumi.getter
     def button_title_2(self) -> pulumi.Output[str]:
         """Title of the second button."""
-        return or_default(pulumi.get(self, "button_title_2"), '')
+        return or_default(self, "button_title_2")
 
     @property
     @pulumi.getter
     def button_url_2(self) -> pulumi.Output[str]:
         """URL of the second button."""
-        return or_default(pulumi.get(self, "button_url_2"), '')
+        return or_default(self, "button_url_2")
 
     @property
     @pulumi.getter
     def is_silent(self) -> pulumi.Output[bool]:
         """Send without sound or vibration."""
-        return or_default(pulumi.get(self, "is_silent"), False)
+        return or_default(self, "is_silent")
 
     @property
     @pulumi.getter
     def is_auto_hide(self) -> pulumi.Output[bool]:
         """Hide the notification automatically."""
-        return or_default(pulumi.get(self, "is_auto_hide"), False)
+        return or_default(self, "is_auto_hide")
 
     @property
     @pulumi.getter
     def ttl(self) -> pulumi.Output[int]:
         """Seconds the push service keeps trying to deliver the notification."""
-        return or_default(pulumi.get(self, "ttl"), 2419200)
+        return or_default(self, "ttl")
 
     @property
     @pulumi.getter
     def urgency(self) -> pulumi.Output[Literal["low", "normal", "high"]]:
         """Delivery urgency."""
-        return or_default(pulumi.get(self, "urgency"), 'normal')
+        return or_default(self, "urgency")
 
     @property
     @pulumi.getter
     def utm_source(self) -> pulumi.Output[str]:
         """utm_source added to the landing URL."""
-        return or_default(pulumi.get(self, "utm_source"), '')
+        return or_default(self, "utm_source")
 
     @property
     @pulumi.getter
     def utm_medium(self) -> pulumi.Output[str]:
         """utm_medium added to the landing URL."""
-        return or_default(pulumi.get(self, "utm_medium"), '')
+        return or_default(self, "utm_medium")
 
     @property
     @pulumi.getter
     def utm_campaign(self) -> pulumi.Output[str]:
         """utm_campaign added to the landing URL."""
-        return or_default(pulumi.get(self, "utm_campaign"), '')
+        return or_default(self, "utm_campaign")
 
     @property
     @pulumi.getter
     def segment(self) -> pulumi.Output[Literal["all"] | int]:
         """Subscribers the flow goes to: "all" or a segment id of the website."""
-        return or_default(pulumi.get(self, "segment"), 'all')
+        return or_default(self, "segment")
 
     @property
     @pulumi.getter
     def is_enabled(self) -> pulumi.Output[bool]:
         """Whether the flow is sent."""
-        return or_default(pulumi.get(self, "is_enabled"), True)
+        return or_default(self, "is_enabled")
 
     @property
     @pulumi.getter
@@ -398,7 +398,7 @@ class Flow(Resource, module="pushsmm", name="Flow"):
     def image_sha256(self) -> pulumi.Output[str]:
         """SHA-256 of the image file's bytes as check last read them; new bytes at the same path are a
         change."""
-        return or_default(pulumi.get(self, "image_sha256"), '')
+        return or_default(self, "image_sha256")
 
     @property
     @pulumi.getter
@@ -413,4 +413,4 @@ class Flow(Resource, module="pushsmm", name="Flow"):
         """What destroying the flow, or removing it from the program, does: "delete" (the default) deletes it in
         pushsmm; "disable" only sets is_enabled off, keeping its history and counters. Changing it sends no
         request."""
-        return pulumi.get(self, "on_delete")
+        return or_default(self, "on_delete")

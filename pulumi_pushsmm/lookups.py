@@ -5,41 +5,32 @@
 takes ``Input``s and returns an ``Output``. A lookup that must be unique fails
 with a message listing what matched when it matches none or several.
 
-They use the same settings as the provider: the stack config
-(``pushsmm:apiKey``, ``pushsmm:baseUrl``) with the environment fallback, or
-an explicit :class:`~pulumi_pushsmm.Account`. The same client does the
-requests, with the same retries and rate-limit pacing; each account's lists
-are fetched once per program run and then answered from memory.
+They use the same settings as the provider, resolved by the same function
+(:func:`~pulumi_pushsmm.session.resolve_settings`): the stack config
+(``pushsmm:apiKey``, ``pushsmm:baseUrl``, ``pushsmm:requestsPerMinute``,
+``pushsmm:retryTimeout``) with the environment fallback, or an explicit
+:class:`~pulumi_pushsmm.Account`. The account's session does the requests, with
+the same retries and rate-limit pacing; each account's lists are fetched once
+per program run and then answered from memory.
 
 ``requests`` is imported on the first lookup, not when this module is.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 
+from . import wire
 from .account import Account
-from .errors import PushsmmConfigError, PushsmmError, PushsmmNotFoundError
-from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV, DEFAULT_BASE_URL
-
-if TYPE_CHECKING:
-    from .client import PushsmmClient
+from .errors import LookupFailed, PushsmmError, PushsmmNotFoundError
+from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, REQUESTS_PER_MINUTE_CONFIG, RETRY_TIMEOUT_CONFIG
+from .session import AccountSession, resolve_settings, session_for
 
 T = TypeVar("T")
-
-
-class LookupFailed(pulumi.RunError, PushsmmError):
-    """A lookup found none, or several where one was wanted, or could not ask pushsmm.
-
-    Pulumi shows a RunError as its message alone, without a traceback.
-    """
 
 
 @dataclass(frozen=True)
@@ -87,66 +78,28 @@ class GetFlowResult:
     field table: quotes unescaped, defaults filled in, ``segment`` as ``"all"`` or an id."""
 
 
-@dataclass
-class _AccountCache:
-    """One account's client and its lists, fetched once per process."""
-
-    client: PushsmmClient
-    websites: list[GetWebsiteResult] | None = None
-    flows: list[GetFlowResult] | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_CACHES: dict[tuple[str, str], _AccountCache] = {}
-_CACHES_LOCK = threading.Lock()
-
-
 # --- settings ----------------------------------------------------------------------------------------
 
 
-def stack_settings() -> tuple[str, str | None]:
-    """``(base_url, api_key)`` from stack config, falling back to PUSHSMM_BASE_URL / PUSHSMM_API_KEY."""
-    namespace, key_name = API_KEY_CONFIG.split(":")
-    config = pulumi.Config(namespace)
-    api_key = config.get(key_name) or os.environ.get(API_KEY_ENV) or None
-    base_url = config.get(BASE_URL_CONFIG.split(":")[1]) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-    return base_url, api_key
+def program_config() -> dict[str, Any]:
+    """The program's stack config under the keys :func:`~pulumi_pushsmm.session.resolve_settings` reads."""
+    keys = (API_KEY_CONFIG, BASE_URL_CONFIG, REQUESTS_PER_MINUTE_CONFIG, RETRY_TIMEOUT_CONFIG)
+    return {key: pulumi.Config(key.split(":")[0]).get(key.split(":")[1]) for key in keys}
 
 
-def _settings(account: Account | None, what: str) -> tuple[str, str]:
-    if account is not None:
-        return account.plain(what)
-    base_url, api_key = stack_settings()
-    if not api_key:
+def _session(account: Account | None, what: str) -> AccountSession:
+    """The session of ``account``, else of the stack's settings; a lookup error when it cannot be had."""
+    explicit = account.plain(what) if account is not None else (None, None)
+    try:
+        settings = resolve_settings(program_config(), base_url=explicit[0], api_key=explicit[1])
+    except PushsmmError as exc:
+        raise LookupFailed(f"{what}: {exc}") from None
+    if not settings.api_key:
         raise LookupFailed(
             f"{what}: the pushsmm API key is not set. Run `pulumi config set --secret {API_KEY_CONFIG} <key>` "
             f"in the stack, set the {API_KEY_ENV} environment variable, or pass account=Account(...)"
         )
-    return base_url, api_key
-
-
-def account_cache(base_url: str, api_key: str) -> _AccountCache:
-    """The cache of one account, made on first use (this is where ``requests`` is first imported)."""
-    from .client import PushsmmClient, check_base_url  # lazily: a program that never looks up never loads requests
-    from .transport import limiter_for
-
-    base_url = check_base_url(base_url)
-    # The cache is keyed by a digest, so no module-level structure holds the key itself.
-    ident = (base_url, hashlib.sha256(api_key.encode()).hexdigest())
-    with _CACHES_LOCK:
-        cache = _CACHES.get(ident)
-        if cache is None:
-            # The process's one rate limiter for this key: lookups pace together with everything else.
-            limiter = limiter_for(base_url, api_key)
-            cache = _CACHES[ident] = _AccountCache(PushsmmClient(base_url, api_key, limiter=limiter))
-        return cache
-
-
-def _cache_for(account: Account | None, what: str) -> _AccountCache:
-    try:
-        return account_cache(*_settings(account, what))
-    except PushsmmConfigError as exc:
-        raise LookupFailed(f"{what}: {exc}") from None
+    return session_for(settings)
 
 
 def _asking(what: str, call: Callable[[], T]) -> T:
@@ -171,9 +124,7 @@ def website_result(raw: dict[str, Any]) -> GetWebsiteResult:
 
 def flow_result(raw: dict[str, Any]) -> GetFlowResult:
     """A flow of the API as a :class:`GetFlowResult`, its inputs read back through the field table."""
-    from . import schema
-
-    inputs, computed = schema.read_back(raw)
+    inputs, computed = wire.read_back(raw)
     return GetFlowResult(id=int(raw["id"]), website_id=int(inputs["website_id"]), name=inputs["name"],
                          title=inputs["title"], wait_time=int(inputs["wait_time"]),
                          wait_time_type=str(inputs["wait_time_type"]), is_enabled=bool(inputs["is_enabled"]),
@@ -181,18 +132,14 @@ def flow_result(raw: dict[str, Any]) -> GetFlowResult:
                          inputs=inputs)
 
 
-def _websites(cache: _AccountCache, what: str) -> list[GetWebsiteResult]:
-    with cache.lock:
-        if cache.websites is None:
-            cache.websites = [website_result(w) for w in _asking(what, cache.client.list_websites)]
-        return cache.websites
+def _websites(account: Account | None, what: str) -> list[GetWebsiteResult]:
+    session = _session(account, what)
+    return sorted((website_result(w) for w in _asking(what, session.websites).values()), key=lambda w: w.id)
 
 
-def _flows(cache: _AccountCache, what: str) -> list[GetFlowResult]:
-    with cache.lock:
-        if cache.flows is None:
-            cache.flows = [flow_result(f) for f in _asking(what, cache.client.list_flows)]
-        return cache.flows
+def _flows(account: Account | None, what: str) -> list[GetFlowResult]:
+    session = _session(account, what)
+    return [flow_result(f) for f in _asking(what, session.all_flows)]
 
 
 def _listing(items: list[Any], describe: Callable[[Any], str]) -> str:
@@ -212,11 +159,7 @@ def _flow(f: GetFlowResult) -> str:
 
 def get_websites(*, account: Account | None = None) -> list[GetWebsiteResult]:
     """Every website of the account, by id."""
-    return _sorted_websites(account, "get_websites")
-
-
-def _sorted_websites(account: Account | None, what: str) -> list[GetWebsiteResult]:
-    return sorted(_websites(_cache_for(account, what), what), key=lambda w: w.id)
+    return _websites(account, "get_websites")
 
 
 def get_website(*, id: int | None = None, host: str | None = None,
@@ -228,7 +171,7 @@ def get_website(*, id: int | None = None, host: str | None = None,
     what = "get_website"
     if (id is None) == (host is None):
         raise LookupFailed(f"{what}: give exactly one of id= and host=")
-    websites = _sorted_websites(account, what)
+    websites = _websites(account, what)
     if id is not None:
         matches = [w for w in websites if w.id == int(id)]
         wanted = f"id {id}"
@@ -252,7 +195,7 @@ def get_flows(*, website_id: int | None = None, name: str | None = None,
 
 def _matching_flows(account: Account | None, what: str, website_id: int | None,
                     name: str | None) -> list[GetFlowResult]:
-    flows = _flows(_cache_for(account, what), what)
+    flows = _flows(account, what)
     return sorted((f for f in flows if (website_id is None or f.website_id == int(website_id))
                    and (name is None or f.name == name)), key=lambda f: f.id)
 
@@ -267,9 +210,9 @@ def get_flow(id: int | str | None = None, *, website_id: int | None = None,
     if (id is None) == (name is None):
         raise LookupFailed(f"{what}: give exactly one of id and name=")
     if id is not None:
-        cache = _cache_for(account, what)
+        session = _session(account, what)
         try:
-            raw = cache.client.get_flow(int(id))
+            raw = session.client.get_flow(int(id))
         except PushsmmNotFoundError:
             raise LookupFailed(f"{what}: flow {id} does not exist in this pushsmm account") from None
         except PushsmmError as exc:

@@ -1,12 +1,13 @@
 """Small shared names: the Flow type token, stack config keys and environment variables.
 
-This module imports nothing but the standard library's typing, so the
+This module imports nothing but the standard library's ``re`` and ``typing``, so the
 emulator, the policies and the docs generator can use these names without
 loading the Pulumi SDK, grpc, requests or the provider.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 TYPE_TOKEN: Final = "pulumi-python:dynamic/pushsmm:Flow"
@@ -44,3 +45,8 @@ RETRY_TIMEOUT_ENV: Final = "PUSHSMM_RETRY_TIMEOUT"
 
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""
+
+
+def slug(text: str) -> str:
+    """A resource-name-friendly key: lower case, words joined by ``-`` (``"Welcome #1"`` -> ``welcome-1``)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")

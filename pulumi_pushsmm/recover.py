@@ -34,31 +34,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from . import schema
-from .errors import PushsmmError
-from .names import API_KEY_CONFIG, API_KEY_ENV, BASE_URL_CONFIG, BASE_URL_ENV, DEFAULT_BASE_URL, TYPE_TOKEN
-
-if TYPE_CHECKING:
-    from .client import PushsmmClient
+from . import schema, state
+from .errors import PushsmmError, RecoveryError
+from .names import API_KEY_ENV, TYPE_TOKEN
+from .session import Settings, resolve_settings, session_for
 
 FLOW_TYPE: Final = TYPE_TOKEN
 PROVIDER_KEY: Final = "__provider"
 
 Runner = Callable[[list[str], str | None], str]
 """Runs a ``pulumi`` command line (the arguments after ``pulumi``), with optional stdin; returns stdout."""
-
-
-class RecoveryError(PushsmmError):
-    """The recovery cannot go ahead (no pulumi, no stack, no key)."""
 
 
 @dataclass
@@ -113,30 +106,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _settings(revealed: dict[str, Any], provider_ref: str | None) -> tuple[str, str]:
-    """(base URL, key) recorded for the provider that ran the creates, else from the environment."""
-    inputs: dict[str, Any] = {}
+def _provider_config(revealed: dict[str, Any], provider_ref: str | None) -> dict[str, Any]:
+    """The config recorded in the state for the provider that ran the creates (secrets revealed)."""
     for resource in revealed.get("resources") or []:
         if provider_ref and f"{resource.get('urn')}::{resource.get('id')}" == provider_ref:
-            inputs = resource.get("inputs") or {}
-    key = _plain(inputs.get(API_KEY_CONFIG)) or os.environ.get(API_KEY_ENV)
-    base_url = _plain(inputs.get(BASE_URL_CONFIG)) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-    if not key:
-        raise RecoveryError(
-            f"no pushsmm API key: the stack records none for its provider, and {API_KEY_ENV} is not set")
-    return str(base_url), str(key)
+            return {key: _plain(value) for key, value in (resource.get("inputs") or {}).items()}
+    return {}
 
 
-def _accounts(revealed: dict[str, Any]) -> list[tuple[str, str]]:
-    """(base URL, key) of every account a pending Flow create was for: its own ``account=``, else the stack's."""
-    found: list[tuple[str, str]] = []
+def _accounts(revealed: dict[str, Any]) -> list[Settings]:
+    """The settings of every account a pending Flow create was for: its own ``account=``, else the stack's.
+
+    The stack's are those recorded for the provider that ran the create, falling back to the environment.
+    """
+    found: list[Settings] = []
     for operation in revealed.get("pending_operations") or []:
         resource = operation.get("resource") or {}
         if operation.get("type") != "creating" or resource.get("type") != FLOW_TYPE:
             continue
         inputs = resource.get("inputs") or {}
         base_url, key = (_plain(inputs.get(k)) for k in schema.ACCOUNT_KEYS)
-        settings = (str(base_url), str(key)) if base_url and key else _settings(revealed, resource.get("provider"))
+        config = _provider_config(revealed, resource.get("provider"))
+        settings = resolve_settings(config, base_url=base_url or None, api_key=key or None)
+        if not settings.api_key:
+            raise RecoveryError(
+                f"no pushsmm API key: the stack records none for its provider, and {API_KEY_ENV} is not set")
         if settings not in found:
             found.append(settings)
     return found
@@ -147,8 +141,6 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
 
     ``flows`` are the account's flows as the API lists them. Pure: no network, no files.
     """
-    from .provider import FlowProvider, matching_flows  # the Pulumi SDK, loaded only when recovering
-
     resources: list[dict[str, Any]] = list(deployment.get("resources") or [])
     in_state = {str(r.get("id")) for r in resources if r.get("type") == FLOW_TYPE and r.get("id")}
     free = [f for f in flows if str(f.get("id")) not in in_state]
@@ -162,8 +154,8 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
             outcomes.append(Outcome(urn, kind, "dropped"))
             continue
         inputs = dict(resource.get("inputs") or {})
-        props = schema.expand({k: v for k, v in inputs.items() if k != PROVIDER_KEY})
-        matches = [f for f in matching_flows(free, props) if str(f["id"]) not in taken]
+        props = state.expand({k: v for k, v in inputs.items() if k != PROVIDER_KEY})
+        matches = [f for f in state.matching_flows(free, props) if str(f["id"]) not in taken]
         if not matches:
             outcomes.append(Outcome(urn, kind, "not stored"))
         elif len(matches) > 1:
@@ -172,7 +164,7 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
         else:
             flow = matches[0]
             taken.add(str(flow["id"]))
-            outputs = {**schema.compact(FlowProvider._outputs(flow, props)), PROVIDER_KEY: inputs.get(PROVIDER_KEY)}
+            outputs = {**state.compact(state.outputs(flow, props)), PROVIDER_KEY: inputs.get(PROVIDER_KEY)}
             resources.append({**resource, "id": str(flow["id"]), "outputs": outputs})
             outcomes.append(Outcome(urn, kind, "imported", flow_id=str(flow["id"])))
     settled = {**deployment, "resources": resources}
@@ -183,9 +175,16 @@ def plan(deployment: dict[str, Any], flows: list[dict[str, Any]]) -> tuple[dict[
     return settled, outcomes
 
 
-def recover(run: Runner, *, dry_run: bool = False, client_factory: Callable[[str, str], PushsmmClient] | None = None,
-            ) -> list[Outcome]:
-    """Settle the stack's pending operations (see the module docstring); returns what was decided."""
+def _account_flows(settings: Settings) -> list[dict[str, Any]]:
+    return session_for(settings).all_flows()
+
+
+def recover(run: Runner, *, dry_run: bool = False,
+            list_flows: Callable[[Settings], list[dict[str, Any]]] = _account_flows) -> list[Outcome]:
+    """Settle the stack's pending operations (see the module docstring); returns what was decided.
+
+    ``list_flows`` lists one account's flows (through its session, unless a test passes its own).
+    """
     exported = json.loads(run(["stack", "export"], None))
     deployment: dict[str, Any] = exported.get("deployment") or {}
     pending = deployment.get("pending_operations") or []
@@ -197,15 +196,9 @@ def recover(run: Runner, *, dry_run: bool = False, client_factory: Callable[[str
         revealed = json.loads(run(["stack", "export", "--show-secrets"], None)).get("deployment") or {}
         accounts = _accounts(revealed)
         del revealed  # it holds the keys in plain text: keep it no longer than needed
-        from .client import PushsmmClient  # requests, loaded only when recovering
-
         # Website ids are unique across pushsmm, so the flows of every account involved can be matched together.
-        for base_url, key in accounts:
-            client = (client_factory or (lambda url, k: PushsmmClient(url, k)))(base_url, key)
-            try:
-                flows += client.list_flows()
-            finally:
-                client.close()
+        for settings in accounts:
+            flows += list_flows(settings)
     settled, outcomes = plan(deployment, flows)
     if not dry_run:
         with tempfile.TemporaryDirectory(prefix="pushsmm-recover-") as folder:

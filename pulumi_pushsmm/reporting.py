@@ -34,7 +34,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Concatenate, Final, ParamSpec, TypeVar
 
-from .errors import PushsmmError
+from .errors import FlowOperationError, PushsmmError
 
 HOST_MODULE: Final = "pulumi.dynamic.__main__"
 """The module the Pulumi SDK runs as the dynamic provider host (``python -m pulumi.dynamic``)."""
@@ -43,24 +43,6 @@ _GRPC_SERVER_LOGGER: Final = "grpc._server"
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-class FlowOperationError(PushsmmError):
-    """A Flow operation failed; the message says what, where, why and what to do.
-
-    ``error`` is the original error (an API, connection, configuration or Flow error) for
-    callers that want its fields; it is kept as an attribute, not as a chained cause, so
-    it is not printed twice.
-    """
-
-    def __init__(self, message: str, error: Exception | None = None) -> None:
-        super().__init__(message)
-        self.error = error
-
-
-# Shown by Python's traceback formatting as "FlowOperationError: <message>" rather than with the
-# module path, because it is the line the user reads.
-FlowOperationError.__module__ = "builtins"
 
 
 def _where(action: str, args: tuple[Any, ...]) -> str:

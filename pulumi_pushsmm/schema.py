@@ -1,20 +1,26 @@
-"""The one declarative table of Flow fields that check, diff, encoding, read-back and docs all use.
+"""The one declarative table of Flow fields: records, kinds, defaults. Everything else reads it.
 
 Each :class:`Field` is a record of flags and small named validators, in the
 manner of the Terraform Plugin Framework. The table is checked on its own at
 import time (:func:`_check_table`), so an author's mistake fails loudly and
 separately from a user's bad input.
 
-This module knows nothing about HTTP or Pulumi: it turns user values into
-form fields, API objects back into user values, and says what is wrong with a
-value in words that name the field and what is allowed.
+The table is read by four codecs, one job each (see docs/architecture.md):
+
+- :mod:`pulumi_pushsmm.validation`: what is wrong with a program's inputs, in words that
+  name the field and what is allowed (``check``);
+- :mod:`pulumi_pushsmm.state`: what a flow keeps in the Pulumi state, and the one place
+  where a default is filled in (:data:`~pulumi_pushsmm.state.STATE_DEFAULTS`);
+- :mod:`pulumi_pushsmm.wire`: form fields out, API objects back in, and image files;
+- ``scripts/gen_docs.py``: the typed ``flow.py`` and README's field reference.
+
+This module knows nothing about HTTP or Pulumi.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final
 
@@ -29,11 +35,8 @@ from .validators import (
     OneOf,
     RangeByUnit,
     RequiredWith,
-    UnknownTest,
     Validator,
     encodable,
-    image_extension,
-    inspect_image,
     is_boolean,
     is_integer,
     is_string,
@@ -42,7 +45,6 @@ from .validators import (
     no_surrounding_whitespace,
     not_blank,
     positive,
-    read_image_file,
     segment_value,
 )
 
@@ -105,8 +107,6 @@ WAIT_TIME_MAX: Final = {"minutes": 129600, "hours": 2160, "days": 90}
 URGENCIES: Final = ("low", "normal", "high")
 URL_MAX_LENGTH: Final = 512
 
-# pushsmm stores these quotes HTML-escaped; read-back undoes exactly this.
-_QUOTE_ENTITIES: Final = {"&#39;": "'", "&#039;": "'", "&#34;": '"', "&#034;": '"', "&quot;": '"'}
 
 
 # --- the field record ----------------------------------------------------------------------------
@@ -199,38 +199,6 @@ class Field:
         if self.kind in (Kind.INT, Kind.SEGMENT) and isinstance(value, float) and value.is_integer():
             return int(value)
         return value
-
-    def encode(self, value: Any) -> str:
-        """The form value for ``value``."""
-        if self.kind is Kind.BOOL:
-            return "1" if value else "0"
-        return str(value)
-
-    def decode(self, raw: Any) -> Any:
-        """Map a value from the API's flow object back into program space."""
-        if self.kind is Kind.BOOL:
-            if isinstance(raw, str):
-                return raw.strip().lower() in ("1", "true")
-            return bool(raw)
-        if self.kind is Kind.INT:
-            return int(raw) if raw is not None and raw != "" else self.default
-        if self.kind is Kind.SEGMENT:
-            if raw is None or raw == "" or raw == "all":
-                return "all"
-            return int(raw)
-        if self.kind.is_text:
-            if raw is None:
-                return self.default if self.default is not None else ""
-            return unescape_quotes(str(raw))
-        return raw
-
-
-def unescape_quotes(text: str) -> str:
-    """Undo pushsmm's HTML escaping of ``'`` and ``"`` (and nothing else)."""
-    for entity, char in _QUOTE_ENTITIES.items():
-        text = text.replace(entity, char)
-    return text
-
 
 def _text(
     name: str,
@@ -353,16 +321,39 @@ SETTINGS_KEYS: Final = (ON_DELETE_KEY, *ACCOUNT_KEYS)
 in-place change that makes no request for the flow."""
 
 STATE_FIELDS: Final[tuple[Field, ...]] = (
-    _computed(IMAGE_HASH_KEY, Kind.TEXT, "SHA-256 of the image file's bytes as check last read them; "
-              "new bytes at the same path are a change."),
+    Field(IMAGE_HASH_KEY, Kind.TEXT, "SHA-256 of the image file's bytes as check last read them; new bytes at the "
+          "same path are a change.", computed=True, default="", encoding=Encoding.NONE, read_path=(IMAGE_HASH_KEY,)),
     Field(ADOPT_KEY, Kind.INT, "Id of an existing flow to take over instead of creating one: the first `up` "
           "updates it to match the inputs and keeps its id. Once adopted, removing it changes nothing.",
           nullable=True, encoding=Encoding.NONE),
     _choice(ON_DELETE_KEY, 'What destroying the flow, or removing it from the program, does: "delete" (the '
             'default) deletes it in pushsmm; "disable" only sets is_enabled off, keeping its history and counters. '
-            "Changing it sends no request.", ON_DELETE_CHOICES, nullable=True, encoding=Encoding.NONE),
+            "Changing it sends no request.", ON_DELETE_CHOICES, nullable=True, default="delete",
+            encoding=Encoding.NONE),
 )
 """The provider's own state beside the pushsmm fields (not sent, not in the API object)."""
+
+INPUT_DEFAULTS: Final[Mapping[str, Any]] = {f.name: f.default for f in INPUT_FIELDS if f.optional}
+"""What pushsmm stores for each optional input the program leaves out."""
+
+STATE_DEFAULTS: Final[Mapping[str, Any]] = {
+    **INPUT_DEFAULTS, **{f.name: f.default for f in STATE_FIELDS if f.default is not None}}
+"""What an absent property of a flow's state means: each optional input's default, no image hash, and
+``on_delete="delete"``. An account setting has none: absent means the stack's account."""
+
+
+def with_defaults(values: Mapping[str, Any], defaults: Mapping[str, Any] = STATE_DEFAULTS) -> dict[str, Any]:
+    """``values`` with every entry of ``defaults`` that is absent (or None) filled in.
+
+    The one place a default is applied: the state codec expands what the engine hands the
+    provider with it, and the wire codec fills in what an API object leaves out.
+    """
+    full = dict(values)
+    for name, default in defaults.items():
+        if full.get(name) is None:
+            full[name] = default
+    return full
+
 
 BUTTON_PAIRS: Final = tuple(
     (f.name, rule.other) for f in INPUT_FIELDS for rule in f.rules
@@ -404,220 +395,3 @@ def _check_table(fields: tuple[Field, ...]) -> None:
 _check_table(FLOW_FIELDS)
 
 
-# --- whole-flow rules --------------------------------------------------------------------------
-
-
-def _never_unknown(value: Any) -> bool:
-    return False
-
-
-@dataclass
-class Validation:
-    """The outcome of checking a set of inputs: normalized inputs plus (field, reason) failures."""
-
-    inputs: dict[str, Any] = field(default_factory=dict)
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    is_unknown: UnknownTest = _never_unknown
-
-    def fail(self, name: str, reason: str) -> None:
-        """Record one problem with one field, worded to stand alone."""
-        self.failures.append((name, f"{name} {reason}"))
-
-
-def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_unknown) -> Validation:
-    """Check program inputs against the table, filling in pushsmm's defaults.
-
-    Makes no network calls. Unknown values (at preview) pass through untouched.
-    """
-    result = Validation(is_unknown=is_unknown)
-    known = {f.name for f in FLOW_FIELDS} | {IMAGE_HASH_KEY, ADOPT_KEY, *SETTINGS_KEYS, "__provider"}
-    extra = {k for k, v in news.items() if v is not None} - known
-    for name in sorted(extra):
-        allowed = ", ".join(f.name for f in INPUT_FIELDS)
-        result.fail(name, f"is not a Flow input; the inputs are: {allowed}")
-    for f in INPUT_FIELDS:
-        value = news.get(f.name)
-        if value is None:
-            if f.required:
-                result.fail(f.name, f"is required ({f.kind.label}): {f.doc}")
-                continue
-            value = f.default
-        value = f.coerce(value)
-        result.inputs[f.name] = value
-        if result.is_unknown(value):
-            continue
-        for reason in f.validate(value):
-            result.fail(f.name, reason)
-    _check_adopt_id(result, news.get(ADOPT_KEY))
-    _check_settings(result, news)
-    for f in INPUT_FIELDS:
-        for rule in f.rules:
-            problem = rule.check(result.inputs.get(f.name), result.inputs, result.is_unknown)
-            if problem:
-                result.fail(f.name, problem)
-    _check_image(result)
-    return result
-
-
-def _check_adopt_id(result: Validation, value: Any) -> None:
-    if value is None or result.is_unknown(value):
-        if value is not None:
-            result.inputs[ADOPT_KEY] = value
-        return
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if is_integer(value) is not None or value < 1:
-        result.fail(ADOPT_KEY, f"must be the positive integer id of an existing flow, got {value!r}")
-        return
-    result.inputs[ADOPT_KEY] = value
-
-
-def _check_settings(result: Validation, news: Mapping[str, Any]) -> None:
-    """Keep the per-flow settings that are set; an unset one means the default (delete, the stack's account)."""
-    on_delete = news.get(ON_DELETE_KEY)
-    if on_delete is not None and not result.is_unknown(on_delete) and on_delete not in ON_DELETE_CHOICES:
-        allowed = ", ".join(f'"{c}"' for c in ON_DELETE_CHOICES)
-        result.fail(ON_DELETE_KEY, f"must be one of {allowed}, got {on_delete!r}")
-    for key in SETTINGS_KEYS:
-        if news.get(key) is not None:
-            result.inputs[key] = news[key]
-
-
-def _check_image(result: Validation) -> None:
-    path = result.inputs.get("image")
-    if not isinstance(path, str) or result.is_unknown(path):
-        return  # not known yet, or already refused by the type check
-    if path == "":
-        result.inputs[IMAGE_HASH_KEY] = ""
-        return
-    problem, digest = inspect_image(path)
-    if problem:
-        result.fail("image", problem)
-    else:
-        result.inputs[IMAGE_HASH_KEY] = digest
-
-
-def coerce_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``props`` with each input's value in its program type (see :meth:`Field.coerce`)."""
-    return {k: FIELDS_BY_NAME[k].coerce(v) if k in FIELDS_BY_NAME else v for k, v in props.items()}
-
-
-# --- the state a flow keeps: only what differs from pushsmm's defaults -----------------------------
-#
-# The engine writes the whole stack's state after every step, and what that costs grows with the
-# number of properties each resource holds: a Flow with every default spelled out held 53 of them,
-# and `up` or `destroy` of 100 flows spent a fifth of its time checkpointing the defaults (see
-# benchmarks/RESULTS.md). So check returns, and create, read and update record, an optional input
-# only when it differs from its default; an absent input means its default, everywhere. The provider
-# expands what the engine hands it before working on it, and the typed outputs of a Flow fill the
-# default back in, so programs read the same values as before.
-
-
-STATE_DEFAULTS: Final[Mapping[str, Any]] = {
-    **{f.name: f.default for f in INPUT_FIELDS if f.optional and f.default is not None},
-    IMAGE_HASH_KEY: "",
-}
-"""What an absent property of a flow's state means: each optional input's default, and no image hash."""
-
-
-def expand(props: Mapping[str, Any]) -> dict[str, Any]:
-    """``props`` in program types, every property of :data:`STATE_DEFAULTS` that is absent (or None) at its default."""
-    full = coerce_inputs(props)
-    for name, default in STATE_DEFAULTS.items():
-        if full.get(name) is None:
-            full[name] = default
-    return full
-
-
-def compact(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` without the properties that equal their :data:`STATE_DEFAULTS` entry (see :func:`expand`).
-
-    Values not known yet (at preview) are kept, whatever they are; so are required inputs, the
-    server's fields and the provider's settings.
-    """
-    return {key: value for key, value in values.items()
-            if key not in STATE_DEFAULTS or not _same_value(value, STATE_DEFAULTS[key])}
-
-
-def _same_value(value: Any, default: Any) -> bool:
-    # True == 1 in Python, but not in the state: compare the types too.
-    return type(value) is type(default) and value == default
-
-
-# --- encoding and read-back ----------------------------------------------------------------------
-
-
-def encode_form(inputs: Mapping[str, Any], names: list[str] | None = None, *, create: bool) -> dict[str, str]:
-    """The multipart form values for ``names`` (default: every input) of ``inputs``.
-
-    Images are files and are not included; see :func:`image_upload`.
-    """
-    form: dict[str, str] = {}
-    for f in INPUT_FIELDS:
-        if names is not None and f.name not in names:
-            continue
-        if f.encoding in (Encoding.FILE, Encoding.NONE):
-            continue
-        value = inputs.get(f.name, f.default)
-        if value is None:
-            continue
-        if create and f.encoding is Encoding.FORM_OMIT_FALSE_ON_CREATE and not value:
-            continue  # pushsmm sets these to 1 whenever they are sent on create
-        form[f.name] = f.encode(value)
-    return form
-
-
-def image_upload(path: str) -> tuple[str, bytes, str]:
-    """(file name, bytes, content type) of an image, for the multipart ``image`` part.
-
-    Read with the same care as at check (a regular file, size checked first): the file may
-    have changed between preview and up.
-    """
-    ext = image_extension(path)
-    content_type = {"jpg": "image/jpeg", "svg": "image/svg+xml"}.get(ext, f"image/{ext}")
-    problem, data = read_image_file(path)
-    if problem:
-        raise ValueError(f"image {problem}")
-    return os.path.basename(path), data, content_type
-
-
-def _dig(obj: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = obj
-    for key in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
-def read_back(api_flow: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Map an API flow object into (inputs, outputs-only) in program space.
-
-    The image path is local and is not in the API object, so it is not among
-    the inputs returned; the caller carries it over.
-    """
-    inputs: dict[str, Any] = {}
-    computed: dict[str, Any] = {}
-    for f in FLOW_FIELDS:
-        if f.encoding is Encoding.FILE:
-            continue
-        raw = _dig(api_flow, f.read_path)
-        if f.computed:
-            computed[f.name] = raw
-        else:
-            inputs[f.name] = f.decode(raw)
-    return inputs, computed
-
-
-def stored_differences(sent: Mapping[str, Any], stored: Mapping[str, Any], names: list[str]) -> list[str]:
-    """Fields whose value pushsmm stored differs from what was sent, described for an error."""
-    problems = []
-    for name in names:
-        f = FIELDS_BY_NAME[name]
-        if f.encoding is Encoding.FILE or name not in sent:
-            continue
-        if stored.get(name) != sent[name]:
-            problems.append(f"{name}: sent {sent[name]!r}, pushsmm stored {stored.get(name)!r}")
-    return problems

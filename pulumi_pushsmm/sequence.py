@@ -25,6 +25,7 @@ from typing import Any, Final, Protocol
 import pulumi
 
 from . import schema
+from .errors import SequenceError
 from .flow import Flow
 
 SEQUENCE_TYPE: Final = "pushsmm:index:FlowSequence"
@@ -43,10 +44,6 @@ _SEQUENCE_OWNED: Final = frozenset({"website_id", "wait_time", "wait_time_type"}
 _STEP_FIELDS: Final = (*(f.name for f in schema.INPUT_FIELDS if f.name not in _SEQUENCE_OWNED), schema.ON_DELETE_KEY)
 # The longest wait pushsmm allows, in minutes (90 days = 2160 hours = 129600 minutes).
 _MAX_MINUTES: Final = schema.WAIT_TIME_MAX["minutes"]
-
-
-class SequenceError(pulumi.RunError, ValueError):
-    """A FlowSequence is declared wrongly. Pulumi shows a RunError as its message alone, without a traceback."""
 
 
 class _HasId(Protocol):
@@ -82,11 +79,6 @@ def wait_of(minutes: int) -> tuple[int, str]:
         if minutes % size == 0:
             return minutes // size, unit
     raise AssertionError("minutes always divide")  # pragma: no cover - the last unit is 1
-
-
-def slug(text: str) -> str:
-    """A resource-name-friendly key: lower case, words joined by ``-``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
 
 
 @dataclass(init=False)

@@ -12,8 +12,8 @@ it reads). Three jobs, each in one place:
 - :class:`RateLimiter` paces the requests of one API key in this process so
   that the server's limit (60 a minute on pushsmm) is never hit: it follows
   ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset`` and, when asked, a lower
-  client-side budget for keys shared with other tools. :func:`limiter_for`
-  hands out one limiter per key and base URL, shared by every thread.
+  client-side budget for keys shared with other tools. The account's session
+  (:mod:`pulumi_pushsmm.session`) holds one limiter per account, shared by every thread.
 - :class:`PacedAdapter`, the ``HTTPAdapter`` every session mounts, waits on the
   limiter before each request, feeds it the answer's headers, and writes one
   debug line per request (method, path, status, latency, retries, rate-limit
@@ -29,7 +29,6 @@ limiter's count back in line with the server's.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -43,10 +42,6 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
-
-# Re-exported: they lived here before the settings moved out of the HTTP stack (see configuration).
-from .configuration import configure_logging as configure_logging
-from .configuration import requests_per_minute_setting as requests_per_minute_setting
 
 WINDOW_SECONDS: Final = 60.0
 """Length of pushsmm's rate-limit window, and of the window ``requests_per_minute`` counts in."""
@@ -216,26 +211,6 @@ def reset_header(headers: Mapping[str, str], now: float) -> float | None:
 
 def _log_wait(seconds: float, why: str) -> None:
     logger.warning("pushsmm rate limit (%s): waiting %.0f s before the next request", why, seconds)
-
-
-_limiters: dict[tuple[str, str], RateLimiter] = {}
-_limiters_lock = threading.Lock()
-
-
-def limiter_for(base_url: str, api_key: str, requests_per_minute: int | None = None) -> RateLimiter:
-    """The one limiter of this process for an API key at a base URL, shared by every client and thread.
-
-    The key is held only as a hash. A ``requests_per_minute`` given here
-    replaces the one the limiter had.
-    """
-    fingerprint = hashlib.sha256(api_key.encode()).hexdigest()
-    with _limiters_lock:
-        limiter = _limiters.get((base_url, fingerprint))
-        if limiter is None:
-            limiter = _limiters[(base_url, fingerprint)] = RateLimiter(requests_per_minute)
-    if requests_per_minute is not None:
-        limiter.set_requests_per_minute(requests_per_minute)
-    return limiter
 
 
 class PacedAdapter(HTTPAdapter):

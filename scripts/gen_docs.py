@@ -121,8 +121,8 @@ def flow_module() -> str:
     properties = []
     for f in (*FLOW_FIELDS, *STATE_FIELDS):
         value = f'pulumi.get(self, "{f.name}")'
-        if f.name in STATE_DEFAULTS:  # absent from the state at its default (schema.compact): put it back
-            value = f"or_default({value}, {STATE_DEFAULTS[f.name]!r})"
+        if f.name in STATE_DEFAULTS:  # absent from the state at its default (state.compact): put it back
+            value = f'or_default(self, "{f.name}")'
         properties += [
             "",
             "    @property",

@@ -28,7 +28,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from .. import schema
+from .. import state
 from ..names import TYPE_TOKEN
 from .rules import RULES, RULES_BY_NAME, UNKNOWN, FlowRecord, Rule
 
@@ -58,7 +58,7 @@ def plain_props(props: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
             value = UNKNOWN
         result[key] = value
-    return schema.coerce_inputs(result)
+    return state.coerce_inputs(result)
 
 
 def _merged(overrides: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_pushsmm import lookups
 from pulumi_pushsmm.account import Account
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.lookups import LookupFailed, get_flow, get_flows, get_website, get_websites
+from pulumi_pushsmm.session import forget_sessions
 from tests.adoption.helpers import make_flow
 
 KEY = "lookup-key-A-DO-NOT-LEAK"
@@ -29,7 +29,7 @@ def emulator() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def account(emulator: EmulatorServer) -> Account:
-    lookups._CACHES.clear()
+    forget_sessions()
     return Account(api_key=KEY, base_url=emulator.base_url)
 
 
@@ -100,7 +100,7 @@ def test_settings_fall_back_to_the_environment(emulator: EmulatorServer, monkeyp
 
 
 def test_errors_never_show_the_key(emulator: EmulatorServer) -> None:
-    lookups._CACHES.clear()
+    forget_sessions()
     with pytest.raises(LookupFailed) as raised:
         get_websites(account=Account(api_key="wrong-key-DO-NOT-LEAK", base_url=emulator.base_url))
     assert "HTTP 401" in str(raised.value) and "DO-NOT-LEAK" not in str(raised.value)

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from pulumi_pushsmm.recover import FLOW_TYPE, recover
-from pulumi_pushsmm.schema import validate_inputs
+from pulumi_pushsmm.session import Settings
+from pulumi_pushsmm.validation import validate_inputs
 
 PROVIDER_REF = "urn:pulumi:dev::p::pulumi:providers:pulumi-python::default::abc"
 PROVIDER_INPUTS = {"pushsmm:apiKey": "stack-key", "pushsmm:baseUrl": "http://127.0.0.1:1/api"}
@@ -39,18 +40,12 @@ def test_pending_creates_are_matched_in_their_own_accounts() -> None:
              ("http://127.0.0.1:2/api", "other-key"): [api_flow(12, "Theirs", 5)]}
     asked: list[tuple[str, str]] = []
 
-    class Client:
-        def __init__(self, url: str, key: str) -> None:
-            asked.append((url, key))
-            self.flows = flows[(url, key)]
+    def list_flows(settings: Settings) -> list[dict[str, Any]]:
+        assert settings.api_key is not None
+        asked.append((settings.base_url, settings.api_key))
+        return flows[asked[-1]]
 
-        def list_flows(self) -> list[dict[str, Any]]:
-            return self.flows
-
-        def close(self) -> None:
-            pass
-
-    outcomes = recover(lambda args, stdin: exported, dry_run=True, client_factory=Client)  # type: ignore[arg-type]
+    outcomes = recover(lambda args, stdin: exported, dry_run=True, list_flows=list_flows)
     assert sorted(asked) == sorted(flows)
     assert [(o.urn.split("::")[-1], o.decision, o.flow_id) for o in outcomes] == [
         ("mine", "imported", "11"), ("theirs", "imported", "12")]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_pushsmm.sequence import FlowStep, SequenceError, parse_delay, plan_steps, slug, wait_of
+from pulumi_pushsmm.errors import SequenceError
+from pulumi_pushsmm.names import slug
+from pulumi_pushsmm.sequence import FlowStep, parse_delay, plan_steps, wait_of
 
 
 @pytest.mark.parametrize(("delay", "minutes"), [

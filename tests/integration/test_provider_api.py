@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_pushsmm import schema
+from pulumi_pushsmm import state
 from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError, PushsmmError
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowError, FlowProvider
@@ -73,8 +73,8 @@ def test_create_leaves_out_false_booleans_so_they_stay_off(emulator: EmulatorSer
     assert stored(emulator, off.id)["settings"]["is_auto_hide"] == 0
     assert stored(emulator, on.id)["settings"]["is_silent"] == 1
     assert stored(emulator, on.id)["settings"]["is_auto_hide"] == 1
-    # The state keeps an input only when it differs from pushsmm's default (schema.compact).
-    assert "is_silent" not in (off.outs or {}) and schema.expand(off.outs or {})["is_silent"] is False
+    # The state keeps an input only when it differs from pushsmm's default (state.compact).
+    assert "is_silent" not in (off.outs or {}) and state.expand(off.outs or {})["is_silent"] is False
     assert (on.outs or {})["is_silent"] is True
 
 
@@ -299,10 +299,10 @@ def test_plain_http_is_refused_except_on_loopback(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PUSHSMM_API_KEY", "k")
     monkeypatch.setenv("PUSHSMM_BASE_URL", "http://pushsmm.com/api")
     with pytest.raises(PushsmmConfigError, match="plain http"):
-        _ = FlowProvider().context
+        _ = FlowProvider().session
     for url in ("http://127.0.0.1:8080/api", "http://localhost/api", "http://[::1]:9/api", "https://pushsmm.com/api"):
         monkeypatch.setenv("PUSHSMM_BASE_URL", url)
-        assert FlowProvider().context.base_url == url.rstrip("/")
+        assert FlowProvider().session.settings.base_url == url.rstrip("/")
 
 
 # --- a create whose answer is lost -----------------------------------------------------------------------

@@ -12,9 +12,11 @@ import requests
 
 from pulumi_pushsmm import transport
 from pulumi_pushsmm.client import PushsmmClient, PushsmmConnectionError, PushsmmNotFoundError, read_retry
+from pulumi_pushsmm.configuration import configure_logging
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.errors import PushsmmConfigError
-from pulumi_pushsmm.transport import RateLimiter, configure_logging
+from pulumi_pushsmm.session import resolve_settings
+from pulumi_pushsmm.transport import RateLimiter
 
 KEY = "transport-key-5c1e-DO-NOT-LEAK"
 START = 1_800_000_000.0
@@ -158,12 +160,12 @@ def test_configure_logging_reads_pushsmm_log() -> None:
     package = logging.getLogger("pulumi_pushsmm")
     level = package.level
     try:
-        configure_logging({"PUSHSMM_LOG": "debug"})
+        configure_logging(resolve_settings(env={"PUSHSMM_LOG": "debug"}).log_level)
         assert package.level == logging.DEBUG
-        configure_logging({})
+        configure_logging(resolve_settings(env={}).log_level)
         assert package.level == logging.WARNING
         with pytest.raises(PushsmmConfigError, match="PUSHSMM_LOG must be one of debug, info, warning"):
-            configure_logging({"PUSHSMM_LOG": "verbose"})
+            resolve_settings(env={"PUSHSMM_LOG": "verbose"})
     finally:
         package.setLevel(level)
 

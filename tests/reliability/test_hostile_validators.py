@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_pushsmm.schema import validate_inputs
+from pulumi_pushsmm.validation import validate_inputs
 from pulumi_pushsmm.validators import encodable, no_control_characters, read_image_file
 from tests.support import VALID, png_bytes
 

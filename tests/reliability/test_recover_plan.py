@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_pushsmm.recover import FLOW_TYPE, plan
-from pulumi_pushsmm.schema import validate_inputs
+from pulumi_pushsmm.validation import validate_inputs
 
 PROVIDER_REF = "urn:pulumi:dev::p::pulumi:providers:pulumi-python::default::abc"
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:xyz"}

@@ -15,7 +15,7 @@ DOC = ROOT / "docs" / "pushsmm-api.md"
 # `module.attr...` where the module is one of the package's or the emulator's (checked below)
 _DOTTED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
 _TEST_REF = re.compile(r"`(tests/[\w/]+\.py)(?:::(\w+))?`")
-_CLASSES = {"FlowProvider": "pulumi_pushsmm.provider", "ProviderContext": "pulumi_pushsmm.provider"}
+_CLASSES = {"FlowProvider": "pulumi_pushsmm.provider", "AccountSession": "pulumi_pushsmm.session"}
 # Heads that name code; any other dotted name (`meta.total_pages`, `settings.utm`) is a JSON path.
 _MODULES = {p.stem for p in (ROOT / "pulumi_pushsmm").glob("**/*.py")} - {"__init__", "__main__"}
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from pulumi_pushsmm import schema
+from pulumi_pushsmm import state
 from pulumi_pushsmm.provider import FlowProvider
 from tests.support import VALID, png_bytes
 
@@ -111,7 +111,7 @@ def test_valid_input_passes_and_the_state_keeps_only_what_differs_from_a_default
     for name in ("ttl", "urgency", "segment", "is_silent", "is_auto_hide", "is_enabled", "url", "button_title_1",
                  "utm_source", "image", "image_sha256"):
         assert name not in inputs, name
-    full = schema.expand(inputs)
+    full = state.expand(inputs)
     assert full["ttl"] == 2419200
     assert full["urgency"] == "normal"
     assert full["segment"] == "all"

@@ -6,7 +6,7 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
-from pulumi_pushsmm import schema
+from pulumi_pushsmm import state
 from pulumi_pushsmm.provider import FlowProvider
 from tests.support import VALID
 
@@ -66,15 +66,15 @@ def test_new_image_bytes_at_the_same_path_are_a_change() -> None:
 
 
 def test_state_written_before_a_field_existed_does_not_diff_on_its_default() -> None:
-    olds = schema.expand(old_outputs())
+    olds = state.expand(old_outputs())
     del olds["utm_campaign"]
     assert PROVIDER.diff("1", olds, checked()).changes is False
 
 
 def test_state_with_every_default_spelled_out_does_not_diff() -> None:
     # Stacks deployed before the state left out defaults hold them all; they must not show a change.
-    assert PROVIDER.diff("1", schema.expand(old_outputs()), checked()).changes is False
-    assert PROVIDER.diff("1", old_outputs(), schema.expand(checked())).changes is False
+    assert PROVIDER.diff("1", state.expand(old_outputs()), checked()).changes is False
+    assert PROVIDER.diff("1", old_outputs(), state.expand(checked())).changes is False
 
 
 def test_going_back_to_a_default_is_a_change() -> None:

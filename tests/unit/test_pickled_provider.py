@@ -34,14 +34,14 @@ def test_serialized_provider_is_small_and_has_no_key(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PUSHSMM_API_KEY", SECRET)
     provider = flow_module._PROVIDER
     provider.configure(ConfigureRequest(Config({"pushsmm:apiKey": SECRET}, "p")))
-    _ = provider.context.client  # a live session exists in this process
+    _ = provider.session.client  # a live session exists in this process
     try:
         pickled = base64.b64decode(serialize_provider(provider))
         assert len(pickled) < 4096
         assert SECRET.encode() not in pickled
         assert b"Session" not in pickled and b"PushsmmClient" not in pickled
     finally:
-        provider._context = None
+        provider._config = provider._stack = None
 
 
 @pulumi.runtime.test
@@ -67,4 +67,4 @@ def test_unpickled_provider_starts_unconfigured() -> None:
     import dill
 
     copy = dill.loads(dill.dumps(provider))
-    assert copy._context is None
+    assert copy._config is None and copy._stack is None

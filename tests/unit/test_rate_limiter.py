@@ -7,8 +7,10 @@ import threading
 
 import pytest
 
+from pulumi_pushsmm.configuration import requests_per_minute_setting
 from pulumi_pushsmm.errors import PushsmmConfigError
-from pulumi_pushsmm.transport import NOTICE_SECONDS, RateLimiter, limiter_for, requests_per_minute_setting
+from pulumi_pushsmm.session import resolve_settings, session_for
+from pulumi_pushsmm.transport import NOTICE_SECONDS, RateLimiter
 
 START = 1_800_000_000.0  # a Unix time, as pushsmm's X-RateLimit-Reset is one
 
@@ -256,12 +258,16 @@ def test_many_threads_never_send_more_than_the_window_allows() -> None:
     assert window["over"] == 0
 
 
-def test_limiter_for_shares_one_limiter_per_key_and_url() -> None:
-    a = limiter_for("http://127.0.0.1:1/api", "key-one")
-    assert limiter_for("http://127.0.0.1:1/api", "key-one") is a
-    assert limiter_for("http://127.0.0.1:1/api", "key-two") is not a
-    assert limiter_for("http://127.0.0.1:2/api", "key-one") is not a
-    assert limiter_for("http://127.0.0.1:1/api", "key-one", 30).requests_per_minute == 30
+def test_the_session_shares_one_limiter_per_key_and_url() -> None:
+    def limiter(url: str, key: str, rpm: str | None = None) -> RateLimiter:
+        config = {"pushsmm:requestsPerMinute": rpm} if rpm else {}
+        return session_for(resolve_settings(config, base_url=url, api_key=key, env={})).limiter
+
+    a = limiter("http://127.0.0.1:1/api", "key-one")
+    assert limiter("http://127.0.0.1:1/api", "key-one") is a
+    assert limiter("http://127.0.0.1:1/api", "key-two") is not a
+    assert limiter("http://127.0.0.1:2/api", "key-one") is not a
+    assert limiter("http://127.0.0.1:1/api", "key-one", "30") is a and a.requests_per_minute == 30
 
 
 @pytest.mark.parametrize("value,expected", [(None, None), ("", None), ("30", 30), (45, 45), (" 7 ", 7)])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_pushsmm import schema
-from pulumi_pushsmm.provider import FlowProvider
+from pulumi_pushsmm import schema, state, wire
 
 
 def api_flow(**overrides: Any) -> dict[str, Any]:
@@ -28,7 +27,7 @@ def api_flow(**overrides: Any) -> dict[str, Any]:
 
 
 def test_quotes_are_unescaped_but_ampersands_are_kept() -> None:
-    inputs, _ = schema.read_back(api_flow())
+    inputs, _ = wire.read_back(api_flow())
     assert inputs["name"] == "Tom's \"welcome\" &amp; more"
     assert inputs["title"] == "It's here &amp; now"
     assert inputs["description"] == 'Say "hi" & wave'
@@ -36,17 +35,17 @@ def test_quotes_are_unescaped_but_ampersands_are_kept() -> None:
 
 
 def test_settings_are_flattened_and_utm_becomes_utm_fields() -> None:
-    inputs, _ = schema.read_back(api_flow())
+    inputs, _ = wire.read_back(api_flow())
     assert inputs["ttl"] == 86400 and inputs["urgency"] == "high"
     assert inputs["button_title_1"] == "Open" and inputs["button_url_1"] == "https://a.io/1"
     assert (inputs["utm_source"], inputs["utm_medium"], inputs["utm_campaign"]) == ("pushsmm", "push", "welcome")
 
 
 def test_zero_one_become_booleans_and_segment_ids_become_integers() -> None:
-    inputs, _ = schema.read_back(api_flow())
+    inputs, _ = wire.read_back(api_flow())
     assert inputs["is_silent"] is False and inputs["is_auto_hide"] is True and inputs["is_enabled"] is True
     assert inputs["segment"] == 12
-    inputs, _ = schema.read_back(api_flow(segment="all", is_enabled=False))
+    inputs, _ = wire.read_back(api_flow(segment="all", is_enabled=False))
     assert inputs["segment"] == "all" and inputs["is_enabled"] is False
 
 
@@ -54,12 +53,12 @@ def test_missing_utm_and_nulls_read_as_the_defaults() -> None:
     flow = api_flow(url=None)
     del flow["settings"]["utm"]
     del flow["segment"]
-    inputs, _ = schema.read_back(flow)
+    inputs, _ = wire.read_back(flow)
     assert inputs["url"] == "" and inputs["utm_source"] == "" and inputs["segment"] == "all"
 
 
 def test_computed_fields_come_back_as_outputs() -> None:
-    _, computed = schema.read_back(api_flow())
+    _, computed = wire.read_back(api_flow())
     assert computed["user_id"] == 3
     assert computed["total_sent_push_notifications"] == 5
     assert computed["datetime"] == "2026-11-26 10:00:00"
@@ -68,7 +67,7 @@ def test_computed_fields_come_back_as_outputs() -> None:
 
 def test_outputs_keep_the_local_image_only_while_the_flow_has_one() -> None:
     local = {"image": "/img/a.png", "image_sha256": "ab"}
-    with_image = FlowProvider._outputs(api_flow(image_url="https://emu/uploads/x.png"), local)
+    with_image = state.outputs(api_flow(image_url="https://emu/uploads/x.png"), local)
     assert with_image["image"] == "/img/a.png" and with_image["image_sha256"] == "ab"
-    without = FlowProvider._outputs(api_flow(), local)
+    without = state.outputs(api_flow(), local)
     assert without["image"] == "" and without["image_sha256"] == ""

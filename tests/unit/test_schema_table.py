@@ -10,7 +10,7 @@ import pulumi
 import pytest
 
 import pulumi_pushsmm
-from pulumi_pushsmm import schema
+from pulumi_pushsmm import schema, state, validation, wire
 from pulumi_pushsmm.flow import Flow, FlowArgs
 from pulumi_pushsmm.validators import RangeByUnit, RequiredWith
 from scripts import gen_docs
@@ -68,14 +68,15 @@ def test_type_token() -> None:
 
 
 def test_form_encoding_follows_the_table() -> None:
-    inputs = schema.validate_inputs({"website_id": 1, "name": "n", "title": "t", "description": "d",
-                                     "wait_time": 5, "wait_time_type": "minutes"}).inputs
-    on_create = schema.encode_form(inputs, create=True)
+    inputs = state.expand(validation.validate_inputs({"website_id": 1, "name": "n", "title": "t",
+                                                      "description": "d", "wait_time": 5,
+                                                      "wait_time_type": "minutes"}).inputs)
+    on_create = wire.encode_form(inputs, create=True)
     assert "is_silent" not in on_create and "is_auto_hide" not in on_create  # the create quirk
     assert on_create["is_enabled"] == "1" and on_create["ttl"] == "2419200" and on_create["website_id"] == "1"
-    on_update = schema.encode_form(inputs, ["is_silent", "title"], create=False)
+    on_update = wire.encode_form(inputs, ["is_silent", "title"], create=False)
     assert on_update == {"title": "t", "is_silent": "0"}  # booleans explicit on update
-    assert "image" not in schema.encode_form({**inputs, "image": "/x.png"}, create=True)
+    assert "image" not in wire.encode_form({**inputs, "image": "/x.png"}, create=True)
 
 
 def test_docs_reference_lists_every_field() -> None:
