@@ -1,9 +1,11 @@
 """HTTP client for the pushsmm API: requests with urllib3's Retry, errors translated at one boundary.
 
-It knows nothing about Pulumi. Retry is configured once as a value object and
-mounted on the session's adapters; the retry loop lives in urllib3's
-connection pool, not here. The API key is only ever put in the Authorization
-header; no message this module builds contains it.
+It knows nothing about Pulumi. Retry is configured once as a value object
+(:mod:`pulumi_pushsmm.retries`, re-exported here) and mounted on the session's
+adapters; the retry loop lives in urllib3's connection pool, not here. Each
+request's timeouts are capped at what is left of the operation's retry budget.
+The API key is only ever put in the Authorization header; no message this
+module builds contains it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .configuration import check_base_url, is_loopback_host
@@ -27,13 +28,13 @@ from .errors import (  # re-exported: callers have always imported the errors fr
     PushsmmNotFoundError,
 )
 from .names import DEFAULT_BASE_URL, DEFAULT_RETRY_TIMEOUT
+from .retries import RETRYABLE_STATUSES, RateLimitRetry, for_host, read_retry, update_retry, write_retry
 from .retry_budget import remaining as budget_remaining
 from .retry_budget import retry_budget, retry_deadline
-from .transport import RateLimiter, new_session, reset_header
+from .transport import RateLimiter, new_session
 
 PAGE_SIZE: Final = 1000  # the largest page size pushsmm allows: fewest requests against the rate limit
 DEFAULT_TIMEOUT: Final = (10.0, 60.0)  # (connect, read) seconds
-RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 
 UploadFile = tuple[str, bytes, str]
 """(file name, bytes, content type) of one multipart file part."""
@@ -57,83 +58,6 @@ __all__ = [
     "update_retry",
     "write_retry",
 ]
-
-
-class RateLimitRetry(Retry):
-    """urllib3's Retry, also honouring pushsmm's ``X-RateLimit-Reset``, and stopping at the operation's deadline.
-
-    The deadline comes from :func:`retry_budget` (the client sets one around every call); a retry
-    whose wait would end after it is not made, so the last answer or error is returned instead.
-    """
-
-    def is_exhausted(self) -> bool:
-        """Out of retries by count, or out of time for the wait that would come next."""
-        remaining = budget_remaining()
-        if remaining is not None and remaining <= self.get_backoff_time():
-            return True
-        return super().is_exhausted()
-
-    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        """Seconds to wait: Retry-After if present, else until the rate-limit window resets; never past the deadline."""
-        retry_after = super().get_retry_after(response)
-        if retry_after is None and response.status == 429:
-            retry_after = _rate_limit_reset(response)
-        remaining = budget_remaining()
-        if retry_after is not None and remaining is not None:
-            retry_after = max(0.0, min(retry_after, remaining))
-        return retry_after
-
-
-def _rate_limit_reset(response: BaseHTTPResponse) -> float | None:
-    now = time.time()
-    reset = reset_header(response.headers, now)
-    return None if reset is None else max(0.0, reset - now)
-
-
-def read_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
-    """Retry for idempotent requests (GET, DELETE): transport errors and 429/5xx, with backoff."""
-    return RateLimitRetry(
-        total=total,
-        backoff_factor=backoff_factor,
-        backoff_max=30,
-        status_forcelist=RETRYABLE_STATUSES,
-        allowed_methods=frozenset({"GET", "DELETE"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-        raise_on_redirect=False,
-    )
-
-
-def update_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
-    """Retry for updates (POST /flows/{id}): the same as reads, because an update only sets fields.
-
-    Sending the same update twice leaves the flow as sending it once, so an update that met a
-    5xx, a dropped connection or a timeout is sent again, exactly like a GET.
-    """
-    return read_retry(total, backoff_factor).new(allowed_methods=frozenset({"POST"}))
-
-
-def write_retry(total: int = 6, backoff_factor: float = 0.5) -> Retry:
-    """Retry for creates (POST /flows), which are not idempotent.
-
-    Only what cannot have reached the server is retried: a refused connection,
-    and a 429, which pushsmm answers before doing anything. A read error or a
-    5xx may come after the flow was stored, so it is left to the caller, which
-    looks for the flow before it creates it again (see the provider's create).
-    """
-    return RateLimitRetry(
-        total=total,
-        connect=total,
-        read=0,
-        other=0,
-        backoff_factor=backoff_factor,
-        backoff_max=30,
-        status_forcelist=frozenset({429}),
-        allowed_methods=frozenset({"POST"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-        raise_on_redirect=False,
-    )
 
 
 class PushsmmClient:
@@ -165,12 +89,12 @@ class PushsmmClient:
         # One limiter for every session: pushsmm counts every request of the key. Pass a shared one
         # (the account session's) so that every client of the process paces together.
         self.limiter = limiter or RateLimiter()
-        self._read_retry = reads or read_retry()
+        self._read_retry = for_host(reads or read_retry(), self.host)
         # One session per Retry, because urllib3 mounts one Retry per adapter: creates need a
         # stricter one than reads, and updates may be sent again where creates may not.
         self._reads = new_session(self.base_url, self._read_retry, self.limiter)
-        self._writes = new_session(self.base_url, writes or write_retry(), self.limiter)
-        self._updates = new_session(self.base_url, updates or update_retry(), self.limiter)
+        self._writes = new_session(self.base_url, for_host(writes or write_retry(), self.host), self.limiter)
+        self._updates = new_session(self.base_url, for_host(updates or update_retry(), self.host), self.limiter)
 
     def __repr__(self) -> str:
         return f"PushsmmClient(base_url={self.base_url!r})"  # never the key
@@ -217,7 +141,7 @@ class PushsmmClient:
                     params=params,
                     files=multipart,
                     headers=self._headers,
-                    timeout=self._timeout,
+                    timeout=self._bounded_timeout(),
                     allow_redirects=False,
                 )
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
@@ -227,6 +151,14 @@ class PushsmmClient:
                 raise PushsmmConnectionError(method, path, self._describe(exc, waited)) from None
         return self._parse(method, path, response)
 
+    def _bounded_timeout(self) -> tuple[float, float]:
+        """The (connect, read) timeouts, each at most what is left of the operation's retry budget."""
+        left = budget_remaining()
+        if left is None:
+            return self._timeout
+        left = max(left, 0.1)
+        return min(self._timeout[0], left), min(self._timeout[1], left)
+
     def _describe(self, exc: Exception, waited: float, host: str | None = None) -> str:
         """What a transport failure was, in words, naming the host (of the base URL by default; never the key)."""
         host = host or self.host
@@ -234,7 +166,7 @@ class PushsmmClient:
         if isinstance(exc, requests.exceptions.ConnectTimeout) or "connecttimeout" in text:
             what = f"connecting to {host} timed out"
         elif isinstance(exc, requests.exceptions.ReadTimeout) or "read timed out" in text:
-            what = f"{host} accepted the connection but sent no answer within {self._timeout[1]:g} s"
+            what = f"{host} accepted the connection but sent no answer in time"
         elif "name or service not known" in text or "nodename nor servname" in text or "resolution" in text:
             what = f"the host name {host} could not be resolved"
         elif "refused" in text:
@@ -366,7 +298,7 @@ class PushsmmClient:
         """The bytes at a public URL, such as a flow's ``image_url``; sent without the API key."""
         started = time.monotonic()
         try:
-            response = self._reads.get(url, timeout=self._timeout, allow_redirects=True)
+            response = self._reads.get(url, timeout=self._bounded_timeout(), allow_redirects=True)
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             waited = time.monotonic() - started
             raise PushsmmConnectionError("GET", url, self._describe(exc, waited, urlsplit(url).netloc)) from None
