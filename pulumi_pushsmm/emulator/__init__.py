@@ -10,11 +10,15 @@ switched off. It shares no code with the provider's client.
 Its rooms, each with one job: ``records`` (the dataclasses and their JSON
 shapes), ``cleaning`` (the server's PHP-style cleaning and clamping, and its
 limits), ``storage`` (SQLite tables, rows to records and back), ``backend``
-(state and rules: accounts, rate limits, flows, drift, request log),
-``faults`` (seeded fault rules), ``app`` (the WSGI app: auth, rate-limit
-headers, error shapes, fault injection), ``responses`` and ``admin`` (thin
-handlers), ``urls`` (routes as data), ``server`` (``EmulatorServer``) and
-``__main__`` (the command line).
+(``EmulatorBackend``, the service as one object: its switches and reset, put
+together from ``state`` (the store, clock and reads every part shares),
+``accounts`` (keys, websites, segments), ``flows`` (flow writes, images,
+counters), ``drift`` (edits behind the provider's back), ``ratelimit`` and
+``request_log``), ``subscribers`` (the simulated subscribers), ``faults``
+(seeded fault rules), ``app`` (the WSGI app: auth, rate-limit headers, error
+shapes, fault injection), ``responses`` and ``admin`` (thin handlers),
+``urls`` (routes as data), ``ui`` (the HTML view), ``server``
+(``EmulatorServer``) and ``__main__`` (the command line).
 
 Run it with ``pushsmm-emulator`` / ``python -m pulumi_pushsmm.emulator``, or
 in tests::
