@@ -42,6 +42,9 @@ def reference_examples() -> list[tuple[str, str, Any]]:
             index += 1
             command.append(lines[index])
         index += 1
+        # The list's example answer comes after its table of query parameters.
+        while index < len(lines) and not re.match(r"^(\{|curl |(GET|POST|DELETE) https://)", lines[index]):
+            index += 1
         body: list[str] = []
         if index < len(lines) and lines[index].startswith("{"):
             depth = 0
