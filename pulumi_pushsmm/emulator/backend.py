@@ -32,7 +32,9 @@ class EmulatorBackend(AccountRules, FlowRules):
     each seeded with two websites and one segment per website. ``db_path=None``
     keeps the data in a private in-memory database; a path makes it survive
     restarts. ``clock`` returns epoch seconds and drives datetimes and the
-    rate-limit windows, so tests can move time.
+    rate-limit windows, so tests can move time. ``documented_only`` fixes the
+    API to what the published reference documents (see ``documented_only``);
+    its create response is then ``id``, the default when ``config`` is None.
     """
 
     def __init__(
@@ -44,9 +46,13 @@ class EmulatorBackend(AccountRules, FlowRules):
         seed: int = 0,
         faults: Iterable[FaultRule] = (),
         clock: Callable[[], float] = time.time,
+        documented_only: bool = False,
     ) -> None:
-        self._initial = replace(config) if config is not None else EmulatorConfig()
-        problem = self._initial.problem()
+        self._documented_only = documented_only
+        if config is None:
+            config = EmulatorConfig(create_response="id") if documented_only else EmulatorConfig()
+        self._initial = replace(config)
+        problem = self._problem(self._initial)
         if problem:
             raise ValueError(problem)
         self._config = replace(self._initial)
@@ -67,6 +73,16 @@ class EmulatorBackend(AccountRules, FlowRules):
         return self._config.create_response
 
     @property
+    def documented_only(self) -> bool:
+        """Whether the API is only what the published Flows reference documents, in the shapes it shows.
+
+        Fixed at start-up (a reset keeps it): ``/flows`` and ``/flows/{id}``
+        alone, every other /api path unknown (404); create and update answer
+        ``{"data": {"id": N}}``; a list's ``meta`` holds ``total`` and the page number.
+        """
+        return self._documented_only
+
+    @property
     def api_disabled(self) -> bool:
         """Whether the API is "switched off site-wide" (every /api call redirects to an HTML page)."""
         return self._config.api_disabled
@@ -80,7 +96,7 @@ class EmulatorBackend(AccountRules, FlowRules):
         """Change some run-time switches; a changed rate limit starts fresh windows. The switches now in force."""
         with self._lock:
             changed = replace(self._config, **changes)
-            problem = changed.problem()
+            problem = self._problem(changed)
             if problem:
                 raise InvalidAdminRequest(f"{problem}.")
             self._config = changed
@@ -103,6 +119,12 @@ class EmulatorBackend(AccountRules, FlowRules):
     def startup_accounts(self) -> list[AccountInfo]:
         """The accounts of the start-up keys, in the order the keys were given."""
         return list(self._startup_accounts)
+
+    def _problem(self, config: EmulatorConfig) -> str | None:
+        """What is wrong with these switches in this mode, or None when they are fine."""
+        if self._documented_only and config.create_response != "id":
+            return 'create_response must be id when documented_only: the reference shows {"data": {"id": N}}'
+        return config.problem()
 
     # --- rate limiting ----------------------------------------------------------------------------
 
