@@ -10,11 +10,15 @@ switched off. It shares no code with the provider's client.
 Its rooms, each with one job: ``records`` (the dataclasses and their JSON
 shapes), ``cleaning`` (the server's PHP-style cleaning and clamping, and its
 limits), ``storage`` (SQLite tables, rows to records and back), ``backend``
-(state and rules: accounts, rate limits, flows, drift, request log),
-``faults`` (seeded fault rules), ``app`` (the WSGI app: auth, rate-limit
-headers, error shapes, fault injection), ``responses`` and ``admin`` (thin
-handlers), ``urls`` (routes as data), ``server`` (``EmulatorServer``) and
-``__main__`` (the command line).
+(``EmulatorBackend``, the service as one object: its switches and reset, put
+together from ``state`` (the store, clock and reads every part shares),
+``accounts`` (keys, websites, segments), ``flows`` (flow writes, images,
+counters), ``drift`` (edits behind the provider's back), ``ratelimit`` and
+``request_log``), ``subscribers`` (the simulated subscribers), ``faults``
+(seeded fault rules), ``app`` (the WSGI app: auth, rate-limit headers, error
+shapes, fault injection), ``responses`` and ``admin`` (thin handlers),
+``urls`` (routes as data), ``ui`` (the HTML view), ``server``
+(``EmulatorServer``) and ``__main__`` (the command line).
 
 Run it with ``pushsmm-emulator`` / ``python -m pulumi_pushsmm.emulator``, or
 in tests::
@@ -32,6 +36,26 @@ Real API (``Authorization: Bearer <key>``)::
     POST   /api/flows/{id}            multipart/form-data; 200 with the flow
     DELETE /api/flows/{id}            200, empty body
     GET    /api/websites, /api/websites/{id}, /api/segments, /api/segments/{id}
+
+Documented-only mode (``--documented-only`` on the command line,
+``EmulatorServer(documented_only=True)`` in Python, the ``documented_server``
+fixture in ``tests/emulator``) serves only what the published Flows reference
+documents, in the shapes it shows, to check a client against the documented
+contract alone. Fixed for the server's life (a reset keeps it):
+
+- only ``/api/flows`` (list, create) and ``/api/flows/{id}`` (get, update,
+  delete); every other /api path, ``/api/websites`` and ``/api/segments``
+  included, is unknown: 404 ``{"errors": [{"title": "The resource you are
+  looking for does not exist.", "status": 404}]}``, as the real server answers
+  an unknown path (no auth check, no rate-limit count);
+- create (201) and update (200) answer ``{"data": {"id": N}}``; the
+  ``create_response`` switch is ``id`` and cannot be set to ``full``;
+- a list's ``meta`` is ``{page, results_per_page, total, total_pages}`` with
+  ``page`` the number of the page served (the code's ``total_results`` and
+  echoed ``page`` are gone);
+- everything else is as in the default mode: the coercions, errors, rate
+  limit, faults, and the whole ``/_emulator`` admin surface (seed websites and
+  segments there: ``POST /_emulator/websites``, ``POST /_emulator/segments``).
 
 Admin surface (NOT part of the real API; no auth; JSON in and out; every
 path also answers with a trailing slash)::
@@ -71,7 +95,8 @@ path also answers with a trailing slash)::
     PUT    /_emulator/faults                       {"rules": [rule, ...], "seed"?: int} -> as GET
     DELETE /_emulator/faults                       all faults off -> as GET
     GET    /_emulator/config                       {"rate_limit", "create_response", "api_disabled"}
-    PATCH  /_emulator/config                       any of those three -> the config
+    PATCH  /_emulator/config                       any of those three -> the config (create_response
+                                                   stays "id" when documented-only: 400)
 
 A fault rule is ``{"kind": "error"|"drop"|"latency"|"commit_then_fail",
 "rate": 1.0, "statuses": [500] (any of 429/500/502/503), "latency_ms": 0,

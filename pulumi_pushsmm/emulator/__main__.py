@@ -39,12 +39,19 @@ SERVER_OPTIONS: Final = (
     ServerOption("rate_limit", "requests per minute per key; 0 = off", metavar="N"),
     ServerOption(
         "create_response",
-        'create answers the full flow (as the server code does) or {"data": {"id": N}} (as documented)',
+        'create answers the full flow (as the server code does; the default) or {"data": {"id": N}} '
+        "(as documented; the default and only choice with --documented-only)",
         choices=CREATE_RESPONSES,
     ),
     ServerOption("seed", "seed of the fault dice"),
     ServerOption("api_disabled", "answer every /api call with a 302 to an HTML page"),
     ServerOption("access_log", "log one line per request on stderr"),
+    ServerOption(
+        "documented_only",
+        "serve only what the published Flows reference documents (/flows, /flows/{id}), in its shapes: "
+        'create and update answer {"data": {"id": N}}, a list\'s meta holds total; any other /api path is '
+        "a 404 like an unknown one (the /_emulator admin surface stays)",
+    ),
 )
 
 

@@ -31,7 +31,7 @@ from .exceptions import (
 from .records import RateState
 from .responses import ApiCall
 from .ui import ui_blueprint
-from .urls import ADMIN_URLS, API_URLS, PUBLIC_URLS, Handler
+from .urls import ADMIN_URLS, API_URLS, DOCUMENTED_API_URLS, PUBLIC_URLS, Handler
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -133,7 +133,9 @@ def create_flask_app(backend: EmulatorBackend) -> flask.Flask:
     app = _Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY_BYTES
-    for path, handlers in API_URLS.items():
+    # Documented-only: the paths the reference does not document are unknown, so they answer as any unknown path.
+    api_urls = DOCUMENTED_API_URLS if backend.documented_only else API_URLS
+    for path, handlers in api_urls.items():
         app.add_url_rule(
             f"{path}/",
             endpoint=f"api {path}",

@@ -202,6 +202,26 @@ class Page(Generic[T]):
     total_pages: int
     query: dict[str, str] = field(default_factory=dict)
 
+    def meta(self, *, documented: bool = False) -> dict[str, Any]:
+        """``meta`` as the server's code sends it, or (``documented``) as the reference shows it.
+
+        The code says ``total_results`` and echoes ``page`` as it was sent; the
+        reference says ``total`` and shows ``page`` as the number of the page.
+        """
+        if documented:
+            return {
+                "page": self.page,
+                "results_per_page": self.results_per_page,
+                "total": self.total_results,
+                "total_pages": self.total_pages,
+            }
+        return {
+            "page": self.page_echo,
+            "results_per_page": self.results_per_page,
+            "total_results": self.total_results,
+            "total_pages": self.total_pages,
+        }
+
 
 @dataclass(frozen=True)
 class LogEntry:

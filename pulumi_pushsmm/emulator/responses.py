@@ -75,12 +75,7 @@ def _page(call: ApiCall, collection: str, page: Page[T], data: list[dict[str, An
     return _json(
         {
             "data": data,
-            "meta": {
-                "page": page.page_echo,
-                "results_per_page": page.results_per_page,
-                "total_results": page.total_results,
-                "total_pages": page.total_pages,
-            },
+            "meta": page.meta(documented=call.backend.documented_only),
             "links": {
                 "first": link(1),
                 "last": link(page.total_pages) if page.total_pages else None,
@@ -108,7 +103,7 @@ def get_flow(call: ApiCall, flow_id: int) -> flask.Response:
 
 
 def create_flow(call: ApiCall) -> flask.Response:
-    """POST /api/flows: 201 with the full flow, or ``{"data": {"id": N}}`` when switched."""
+    """POST /api/flows: 201 with the full flow, or ``{"data": {"id": N}}`` when switched (always if documented-only)."""
     flow = call.backend.create_flow(user_id=call.user_id, submitted=call.submitted(), image=call.image())
     if call.backend.create_response == "id":
         return _json({"data": {"id": flow.id}}, 201)
@@ -116,10 +111,12 @@ def create_flow(call: ApiCall) -> flask.Response:
 
 
 def update_flow(call: ApiCall, flow_id: int) -> flask.Response:
-    """POST /api/flows/{id}: 200 with the full flow."""
+    """POST /api/flows/{id}: 200 with the full flow, or ``{"data": {"id": N}}`` (as documented) when documented-only."""
     flow = call.backend.update_flow(
         user_id=call.user_id, flow_id=flow_id, submitted=call.submitted(), image=call.image()
     )
+    if call.backend.documented_only:
+        return _json({"data": {"id": flow.id}})
     return _json({"data": call.show(flow)})
 
 

@@ -54,7 +54,10 @@ class EmulatorServer:
     ``port=0`` picks a free port. ``db_path=None`` keeps the data in memory;
     a path makes it survive a restart. ``faults`` are ``FaultRule`` objects or
     their JSON dicts. ``clock`` (epoch seconds) drives datetimes and the
-    rate-limit windows.
+    rate-limit windows. ``documented_only=True`` serves only what the published
+    Flows reference documents, in its shapes (``EmulatorBackend.documented_only``);
+    ``create_response`` is then ``id`` (``None``: ``full``, or ``id`` when
+    documented-only).
     """
 
     def __init__(
@@ -63,7 +66,7 @@ class EmulatorServer:
         *,
         db_path: str | os.PathLike[str] | None = None,
         rate_limit: int = 60,
-        create_response: CreateResponse = "full",
+        create_response: CreateResponse | None = None,
         seed: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -71,10 +74,14 @@ class EmulatorServer:
         api_disabled: bool = False,
         clock: Callable[[], float] = time.time,
         access_log: bool = False,
+        documented_only: bool = False,
     ) -> None:
         self.api_keys: list[str] = list(api_keys) if api_keys else [DEFAULT_API_KEY]
         self.db_path = os.fspath(db_path) if db_path is not None else None
+        if create_response is None:
+            create_response = "id" if documented_only else "full"
         self.startup_config = EmulatorConfig(rate_limit, create_response, api_disabled)
+        self.documented_only = documented_only
         self.seed = seed
         self.host = host
         self.port = port
@@ -101,6 +108,7 @@ class EmulatorServer:
             seed=self.seed,
             faults=self.fault_rules,
             clock=self.clock,
+            documented_only=self.documented_only,
         )
         app: WSGIApplication = EmulatorApp(backend)
         self._sockets = {}
@@ -272,8 +280,9 @@ class EmulatorServer:
 
         ``rate_limit`` is requests per minute per key (0 = off; windows start
         afresh); ``create_response`` is ``full`` (201 with the flow) or ``id``
-        (the documented ``{"data": {"id": N}}``); ``api_disabled`` simulates the
-        API switched off site-wide. Switches not named keep their value.
+        (the documented ``{"data": {"id": N}}``, the only choice when
+        documented-only); ``api_disabled`` simulates the API switched off
+        site-wide. Switches not named keep their value.
         """
         return self.backend.update_config(**changes)
 

@@ -12,13 +12,18 @@ from . import admin, responses
 Handler = Callable[..., flask.Response]
 
 # Real API. Every path also matches with a trailing slash; a method not listed is a 404.
-API_URLS: Final[Mapping[str, Mapping[str, Handler]]] = {
+# What the published Flows reference documents (all that ``documented_only`` serves):
+DOCUMENTED_API_URLS: Final[Mapping[str, Mapping[str, Handler]]] = {
     "/api/flows": {"GET": responses.list_flows, "POST": responses.create_flow},
     "/api/flows/<int:flow_id>": {
         "GET": responses.get_flow,
         "POST": responses.update_flow,
         "DELETE": responses.delete_flow,
     },
+}
+# ... and everything the server's code serves besides.
+API_URLS: Final[Mapping[str, Mapping[str, Handler]]] = {
+    **DOCUMENTED_API_URLS,
     "/api/websites": {"GET": responses.list_websites},
     "/api/websites/<int:website_id>": {"GET": responses.get_website},
     "/api/segments": {"GET": responses.list_segments},
@@ -53,4 +58,4 @@ ADMIN_URLS: Final[tuple[tuple[str, str, Handler], ...]] = (
     ("PATCH", "/_emulator/config", admin.update_config),
 )
 
-__all__ = ["ADMIN_URLS", "API_URLS", "PUBLIC_URLS", "Handler"]
+__all__ = ["ADMIN_URLS", "API_URLS", "DOCUMENTED_API_URLS", "PUBLIC_URLS", "Handler"]

@@ -30,7 +30,9 @@ from pulumi_policy.proxy import (
 
 from .. import state
 from ..names import TYPE_TOKEN
-from .rules import RULES, RULES_BY_NAME, UNKNOWN, FlowRecord, Rule
+from .props import UNKNOWN
+from .rule import FlowRecord, Rule
+from .rules import RULES, RULES_BY_NAME
 
 PACK_NAME: Final = "pushsmm-flows"
 """The name of the ready pack in ``policy/``."""
@@ -44,7 +46,7 @@ _UNKNOWN_SENTINELS: Final = frozenset({
 def plain_props(props: Mapping[str, Any]) -> dict[str, Any]:
     """A plain dict of a resource's properties as pulumi_policy hands them over.
 
-    Values not known yet become :data:`~pulumi_pushsmm.policies.rules.UNKNOWN`,
+    Values not known yet become :data:`~pulumi_pushsmm.policies.props.UNKNOWN`,
     whether the proxy raises on reading them (validation) or passes the
     engine's placeholder string through (remediation); numbers, which arrive
     as floats, get their program types back (3.0 -> 3).

@@ -21,3 +21,10 @@ def server() -> Iterator[EmulatorServer]:
     """A fresh in-memory emulator with two accounts (A, B) and no rate limit."""
     with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=0) as running:
         yield running
+
+
+@pytest.fixture
+def documented_server() -> Iterator[EmulatorServer]:
+    """Like ``server``, but documented-only: just the Flows reference's endpoints, in its shapes."""
+    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=0, documented_only=True) as running:
+        yield running

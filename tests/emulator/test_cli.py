@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from pulumi_pushsmm.emulator import DEFAULT_API_KEY
-from tests.emulator.helpers import KEY_A, KEY_B, TIMEOUT, bearer, multipart
+from tests.emulator.helpers import KEY_A, KEY_B, NOT_FOUND, TIMEOUT, bearer, multipart
 
 
 @contextmanager
@@ -93,6 +93,25 @@ def test_flags_rate_limit_create_response_and_api_disabled() -> None:
             f"{ready['base_url']}/flows", headers=bearer(KEY_A), timeout=TIMEOUT, allow_redirects=False
         )
         assert response.status_code == 302
+
+
+def test_documented_only_flag() -> None:
+    with cli("--api-key", KEY_A, "--documented-only") as ready:
+        url = f"{ready['base_url']}/flows"
+        form = multipart(website_id=1, name="n", title="t", description="d")
+        assert requests.post(url, headers=bearer(KEY_A), files=form, timeout=TIMEOUT).json() == {"data": {"id": 1}}
+        assert requests.get(url, headers=bearer(KEY_A), timeout=TIMEOUT).json()["meta"]["total"] == 1
+        websites = requests.get(f"{ready['base_url']}/websites", headers=bearer(KEY_A), timeout=TIMEOUT)
+        assert websites.status_code == 404
+        assert websites.json() == {"errors": [{"title": NOT_FOUND, "status": 404}]}
+        assert requests.get(f"{ready['admin_url']}/accounts", timeout=TIMEOUT).status_code == 200
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_pushsmm.emulator", "--documented-only", "--create-response", "full"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2 and "documented_only" in result.stderr and result.stdout == ""
 
 
 def test_fault_flags() -> None:

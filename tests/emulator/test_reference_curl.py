@@ -42,6 +42,9 @@ def reference_examples() -> list[tuple[str, str, Any]]:
             index += 1
             command.append(lines[index])
         index += 1
+        # The list's example answer comes after its table of query parameters.
+        while index < len(lines) and not re.match(r"^(\{|curl |(GET|POST|DELETE) https://)", lines[index]):
+            index += 1
         body: list[str] = []
         if index < len(lines) and lines[index].startswith("{"):
             depth = 0
@@ -138,3 +141,33 @@ def test_curl_multipart_with_an_explicit_content_type_header_is_parsed(server: E
     )
     flow = json.loads(run_pasted(command))["data"]
     assert (flow["website_id"], flow["settings"]["is_silent"]) == (2, 1)
+
+
+def test_documented_only_answers_the_references_own_shapes(documented_server: EmulatorServer) -> None:
+    server = documented_server
+    examples = {kind: example for kind, example in zip(
+        ("list", "get", "create", "update", "delete"), reference_examples(), strict=True)}
+
+    def paste(kind: str, flow_id: int | None = None) -> str:
+        command = examples[kind][1].replace(REAL_BASE, server.base_url).replace("{api_key}", KEY_A)
+        return run_pasted(command.replace("{flow_id}", str(flow_id)) if flow_id is not None else command)
+
+    created = json.loads(paste("create"))
+    assert created == examples["create"][2] == {"data": {"id": 1}}  # the reference's example is flow 1 too
+
+    listed = json.loads(paste("list"))
+    assert listed["meta"] == examples["list"][2]["meta"]  # {page: 1, results_per_page: 25, total: 1, total_pages: 1}
+    reference_links = {name: link and link.replace(REAL_BASE, server.base_url)
+                       for name, link in examples["list"][2]["links"].items()}
+    assert listed["links"] == reference_links
+    assert set(examples["list"][2]) == set(listed)
+
+    one = json.loads(paste("get", 1))
+    assert not missing_keys(examples["get"][2], one)
+
+    updated = json.loads(paste("update", 1))
+    assert updated == examples["update"][2] == {"data": {"id": 1}}
+
+    assert paste("delete", 1) == ""
+    statuses = [(entry["method"], entry["status"]) for entry in server.request_log()]
+    assert statuses == [("POST", 201), ("GET", 200), ("GET", 200), ("POST", 200), ("DELETE", 200)]

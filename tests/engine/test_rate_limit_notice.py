@@ -15,7 +15,7 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow
-from pulumi_pushsmm.emulator import EmulatorServer, backend
+from pulumi_pushsmm.emulator import EmulatorServer, ratelimit
 from tests.support import EmulatorAdmin, inline_stack
 
 pytestmark = pytest.mark.engine
@@ -26,7 +26,7 @@ WINDOW = 5
 
 @pytest.fixture
 def short_window_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatorServer]:
-    monkeypatch.setattr(backend, "RATE_LIMIT_WINDOW_SECONDS", WINDOW)
+    monkeypatch.setattr(ratelimit, "RATE_LIMIT_WINDOW_SECONDS", WINDOW)
     with EmulatorServer(api_keys=[API_KEY], rate_limit=1) as server:
         yield server
 

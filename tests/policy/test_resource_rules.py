@@ -16,7 +16,7 @@ from pulumi_pushsmm.policies import (
     default_utm_tags,
     send_minutes,
 )
-from pulumi_pushsmm.policies.rules import campaign_slug
+from pulumi_pushsmm.policies.resource_rules import campaign_slug
 from tests.policy.helpers import flow
 
 # --- https ---------------------------------------------------------------------------------------
