@@ -50,8 +50,9 @@ def import_account(settings: Settings, out: Path, *, website_ids: list[int] | No
     if out.exists() and any(out.iterdir()):
         raise AdoptError(f"--out {out} is not empty; give a new or empty directory")
     session = session_for(settings)
-    websites = {w.id: w for w in (website_result(raw) for raw in session.websites().values())}
-    if website_ids is not None:
+    served = session.websites()  # None where /websites is not served: ids are then not checked, hosts not named
+    websites = {w.id: w for w in (website_result(raw) for raw in (served or {}).values())}
+    if website_ids is not None and served is not None:
         unknown = [w for w in website_ids if w not in websites]
         if unknown:
             known = ", ".join(f"{w.id} ({w.host})" for w in websites.values()) or "none"

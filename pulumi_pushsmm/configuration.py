@@ -60,6 +60,19 @@ def requests_per_minute_setting(value: Any) -> int | None:
     return number
 
 
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def flag_setting(value: Any, name: str) -> bool:
+    """A true/false setting (``true``, ``false``, ``1``, ``0``, ``yes``, ``no``; unset is false)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return bool(value)
+    flag = _FLAGS.get(str(value).strip().lower())
+    if flag is None:
+        raise PushsmmConfigError(f"{name} must be true or false, got {value!r}")
+    return flag
+
+
 _LOG_LEVELS = {"": logging.WARNING, "debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 
 _handler: logging.Handler | None = None

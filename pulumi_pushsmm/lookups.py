@@ -134,7 +134,10 @@ def flow_result(raw: dict[str, Any]) -> GetFlowResult:
 
 def _websites(account: Account | None, what: str) -> list[GetWebsiteResult]:
     session = _session(account, what)
-    return sorted((website_result(w) for w in _asking(what, session.websites).values()), key=lambda w: w.id)
+    websites = _asking(what, session.websites)
+    if websites is None:  # the server or plan does not serve /websites (not in pushsmm's published reference)
+        raise LookupFailed(f"{what}: {session.refusal('/websites')}")
+    return sorted((website_result(w) for w in websites.values()), key=lambda w: w.id)
 
 
 def _flows(account: Account | None, what: str) -> list[GetFlowResult]:

@@ -43,6 +43,12 @@ RETRY_TIMEOUT_CONFIG: Final = "pushsmm:retryTimeout"
 RETRY_TIMEOUT_ENV: Final = "PUSHSMM_RETRY_TIMEOUT"
 """Environment variable read when ``pushsmm:retryTimeout`` is not set."""
 
+TRUST_NOT_FOUND_CONFIG: Final = "pushsmm:trustNotFound"
+"""Stack config key: ``true`` counts a 404 as "deleted" when the key cannot be confirmed as the flow owner's."""
+
+TRUST_NOT_FOUND_ENV: Final = "PUSHSMM_TRUST_NOT_FOUND"
+"""Environment variable read when ``pushsmm:trustNotFound`` is not set."""
+
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""
 

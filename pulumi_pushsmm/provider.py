@@ -169,7 +169,7 @@ class FlowProvider(ResourceProvider):
             inputs, before = state.expand(validation.inputs), state.expand(olds or {})
             targets = (inputs["website_id"], inputs["segment"])
             if targets != (before.get("website_id"), before["segment"]):
-                problem = self._session_of(inputs).preview_target_problem(*targets)
+                problem = self._session_of(inputs).checks.preview_target_problem(*targets)
                 if problem:
                     failures.append(CheckFailure(*problem))
         return CheckResult(state.compact(validation.inputs), failures)
@@ -191,7 +191,7 @@ class FlowProvider(ResourceProvider):
         props = state.expand(props)
         session = self.session
         with retry_budget(session.settings.retry_timeout):
-            session.verify_targets(props["website_id"], props["segment"])
+            session.checks.verify_targets(props["website_id"], props["segment"])
             image = wire.image_upload(props["image"]) if props["image"] else None
             if props.get(schema.ADOPT_KEY):
                 return self._adopt(int(props[schema.ADOPT_KEY]), props, image)
@@ -250,7 +250,7 @@ class FlowProvider(ResourceProvider):
                 try:
                     flow = session.client.get_flow(id_)
                 except PushsmmNotFoundError:
-                    session.confirm_gone(id_, props, "refresh", own_account=_own_account(props) is not None)
+                    session.checks.confirm_gone(id_, props, "refresh", own_account=_own_account(props) is not None)
                     return ReadResult("", {})
         outs = state.outputs(flow, state.expand(props))
         inputs = {**{k: outs[k] for k in state.DIFFED_KEYS}, **state.settings_of(outs)}
@@ -265,7 +265,7 @@ class FlowProvider(ResourceProvider):
         changed = state.changed_keys(olds, news)
         if state.account_changed(state.changed_settings(olds, news)):
             with retry_budget(session.settings.retry_timeout):
-                session.check_owns(id_, news.get("website_id"))
+                session.checks.check_owns(id_, news.get("website_id"))
         names = [k for k in changed if k in schema.FIELDS_BY_NAME]
         form = wire.encode_form(news, names, create=False)
         image = None
@@ -283,7 +283,7 @@ class FlowProvider(ResourceProvider):
                                                schema.IMAGE_HASH_KEY: news[schema.IMAGE_HASH_KEY], **settings}))
         with retry_budget(session.settings.retry_timeout):
             if "website_id" in changed or "segment" in changed:
-                session.verify_targets(news["website_id"], news["segment"])
+                session.checks.verify_targets(news["website_id"], news["segment"])
             flow = session.client.update_flow(id_, form, image=image, remove_image=remove_image)
             session.snapshot.put(flow)
         outs = state.outputs(flow, news)
@@ -314,14 +314,14 @@ class FlowProvider(ResourceProvider):
         try:
             session.snapshot.put(session.client.update_flow(id_, form))
         except PushsmmNotFoundError:
-            session.confirm_gone(id_, props, "destroy", own_account=_own_account(props) is not None)
+            session.checks.confirm_gone(id_, props, "destroy", own_account=_own_account(props) is not None)
 
     def _discard(self, id_: str, props: Mapping[str, Any]) -> None:
         session = self.session
         try:
             session.client.delete_flow(id_)
         except PushsmmNotFoundError:
-            session.confirm_gone(id_, props, "destroy", own_account=_own_account(props) is not None)
+            session.checks.confirm_gone(id_, props, "destroy", own_account=_own_account(props) is not None)
         session.snapshot.drop(id_)
 
     def _adopt(self, flow_id: int, props: dict[str, Any], image: UploadFile | None) -> CreateResult:

@@ -10,7 +10,9 @@ Everything that talks to pushsmm goes through here: the provider, the lookups, `
   URL and a digest of its key (never the key itself). The session owns what belongs to the
   account for the life of the process: the rate limiter (so every thread and every caller paces
   together), the client, the cached websites, segments and flows, and the ownership checks with
-  their messages.
+  their messages (:mod:`pulumi_pushsmm.ownership`). ``/websites`` and ``/segments`` are not in
+  pushsmm's published reference: where they are not served, their lists are None, with one
+  warning per process.
 
 Nothing here imports the HTTP stack until a request is about to be made, so a no-change preview,
 which configures the provider and checks every flow without asking pushsmm, never loads
@@ -24,10 +26,11 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
+from urllib.parse import urlsplit
 
-from .configuration import check_base_url, log_level_setting, requests_per_minute_setting
-from .errors import FlowError, PushsmmConfigError, PushsmmError
+from .configuration import check_base_url, flag_setting, log_level_setting, requests_per_minute_setting
+from .errors import PushsmmApiError, PushsmmConfigError
 from .names import (
     API_KEY_CONFIG,
     API_KEY_ENV,
@@ -40,12 +43,18 @@ from .names import (
     REQUESTS_PER_MINUTE_ENV,
     RETRY_TIMEOUT_CONFIG,
     RETRY_TIMEOUT_ENV,
+    TRUST_NOT_FOUND_CONFIG,
+    TRUST_NOT_FOUND_ENV,
 )
+from .ownership import AccountChecks, warn_once
 from .snapshot import FlowSnapshot
 
 if TYPE_CHECKING:
     from .client import PushsmmClient
     from .transport import RateLimiter
+
+OPTIONAL_STATUSES: Final = frozenset({401, 403, 404})
+"""How a server or plan without an undocumented list endpoint (``/websites``, ``/segments``) answers it."""
 
 
 class ConfigSource(Protocol):
@@ -67,6 +76,8 @@ class Settings:
     """Seconds one operation may spend retrying, all its requests together."""
     log_level: str = ""
     """``PUSHSMM_LOG``: "", "debug", "info" or "warning"."""
+    trust_not_found: bool = False
+    """``pushsmm:trustNotFound``: count a 404 as "deleted" even when the key cannot be confirmed as the owner's."""
 
     @property
     def ident(self) -> tuple[str, str]:
@@ -99,6 +110,7 @@ def resolve_settings(config: ConfigSource | None = None, *, base_url: str | None
                                                              REQUESTS_PER_MINUTE_ENV)),
         retry_timeout=_retry_timeout(pick(None, RETRY_TIMEOUT_CONFIG, RETRY_TIMEOUT_ENV)),
         log_level=log_level_setting(env.get(LOG_ENV)),
+        trust_not_found=flag_setting(pick(None, TRUST_NOT_FOUND_CONFIG, TRUST_NOT_FOUND_ENV), TRUST_NOT_FOUND_CONFIG),
     )
 
 
@@ -120,14 +132,6 @@ def _retry_timeout(raw: Any) -> float:
 MISSING_KEY = (f"the pushsmm API key is not set. Run `pulumi config set --secret {API_KEY_CONFIG} <key>` in the stack, "
                f"or set the {API_KEY_ENV} environment variable.")
 
-_STACK_KEY_HINT = (f"(`pulumi config set --secret {API_KEY_CONFIG} <key>`) and run `pulumi {{command}} --run-program` "
-                   "so the command uses the config, not the settings recorded at the last up; see README, "
-                   "\"Changing the key or the URL\".")
-_ACCOUNT_KEY_HINT = ("as the api_key of the Account this flow is given (account=), run `pulumi up` (a new key is an "
-                     "in-place change that sends no request for the flow), then `pulumi {command}`; see README, "
-                     "\"Several accounts in one program\".")
-
-
 class AccountSession:
     """One pushsmm account in this process: its limiter, client, cached lists and ownership checks.
 
@@ -143,8 +147,16 @@ class AccountSession:
         self._websites: dict[int, dict[str, Any]] | None = None
         self._segments: dict[int, int] | None = None  # segment id -> website id
         self._flows: list[dict[str, Any]] | None = None
+        self._served: dict[str, bool] = {}  # optional list path -> whether the server serves it
+        self._refusals: dict[str, PushsmmApiError] = {}  # optional list path -> how the server refused it
         self._snapshot: FlowSnapshot | None = None
-        self._preview_lookup_failed = False
+        self.checks = AccountChecks(self)
+        """The account's ownership checks (see :mod:`pulumi_pushsmm.ownership`)."""
+
+    @property
+    def host(self) -> str:
+        """The API's host, for messages."""
+        return urlsplit(self.settings.base_url).netloc
 
     def __repr__(self) -> str:
         return f"AccountSession(base_url={self.settings.base_url!r})"  # never the key
@@ -194,25 +206,34 @@ class AccountSession:
                 self._snapshot = FlowSnapshot(client.list_flows_page)
             return self._snapshot
 
-    def websites(self) -> dict[int, dict[str, Any]]:
-        """Website id -> website object of the account, fetched once per process."""
-        client = self.client
+    def websites(self) -> dict[int, dict[str, Any]] | None:
+        """Website id -> website object of the account, fetched once per process; None where not served."""
         with self._lock:
             if self._websites is None:
-                self._websites = {int(w["id"]): w for w in client.list_websites()}
-            return self._websites
+                listed = self._optional_list("/websites", "website_id values", "the account's first website")
+                self._websites = {} if listed is None else {int(w["id"]): w for w in listed}
+                self._served["/websites"] = listed is not None
+            return self._websites if self._served["/websites"] else None
 
-    def website_hosts(self) -> dict[int, str]:
-        """Website id -> host for the account."""
-        return {i: str(w.get("host") or w.get("name") or "") for i, w in self.websites().items()}
+    def website_hosts(self) -> dict[int, str] | None:
+        """Website id -> host for the account; None where ``/websites`` is not served."""
+        websites = self.websites()
+        if websites is None:
+            return None
+        return {i: str(w.get("host") or w.get("name") or "") for i, w in websites.items()}
 
-    def segment_websites(self) -> dict[int, int]:
-        """Segment id -> website id for the account, fetched once per process."""
-        client = self.client
+    def website_owners(self) -> set[int]:
+        """The user id(s) owning the key's websites: the account the key belongs to."""
+        return {int(w["user_id"]) for w in (self.websites() or {}).values() if w.get("user_id") is not None}
+
+    def segment_websites(self) -> dict[int, int] | None:
+        """Segment id -> website id for the account, fetched once per process; None where not served."""
         with self._lock:
             if self._segments is None:
-                self._segments = {int(s["id"]): int(s["website_id"]) for s in client.list_segments()}
-            return self._segments
+                listed = self._optional_list("/segments", "segment ids", '"all"')
+                self._segments = {} if listed is None else {int(s["id"]): int(s["website_id"]) for s in listed}
+                self._served["/segments"] = listed is not None
+            return self._segments if self._served["/segments"] else None
 
     def all_flows(self) -> list[dict[str, Any]]:
         """Every flow of the account, listed once per process (for lookups, ``import`` and ``recover``)."""
@@ -222,92 +243,24 @@ class AccountSession:
                 self._flows = client.list_flows()
             return self._flows
 
-    # --- ownership checks: ids pushsmm would silently replace, and 404s that may not mean "gone" ----
+    def refusal(self, path: str) -> PushsmmApiError | None:
+        """How the server refused an optional list (``/websites``, ``/segments``), if it did."""
+        return self._refusals.get(path)
 
-    def _known_websites(self) -> str:
-        return ", ".join(f"{i} ({host})" for i, host in sorted(self.website_hosts().items())) or "none"
-
-    def target_problem(self, website_id: int, segment: Any) -> tuple[str, str] | None:
-        """(field, reason) when an id is not the account's, which pushsmm would silently replace."""
-        if website_id not in self.website_hosts():
-            return "website_id", (
-                f"website_id {website_id} is not a website of this pushsmm account (pushsmm would silently use "
-                f"the first website instead); the account's websites are: {self._known_websites()}"
-            )
-        if segment == "all":
-            return None
-        segments = self.segment_websites()
-        if segments.get(int(segment)) != website_id:
-            known = ", ".join(str(s) for s, w in sorted(segments.items()) if w == website_id) or "none"
-            return "segment", (
-                f"segment {segment} is not a segment of website {website_id} "
-                f'(pushsmm would silently send to "all" instead); that website\'s segments are: {known}'
-            )
-        return None
-
-    def verify_targets(self, website_id: int, segment: Any) -> None:
-        """Refuse ids that pushsmm would silently replace (first website, segment "all")."""
-        problem = self.target_problem(website_id, segment)
-        if problem:
-            raise FlowError(problem[1])
-
-    def preview_target_problem(self, website_id: Any, segment: Any) -> tuple[str, str] | None:
-        """The same check at preview, when a key is set; skipped without a key or when pushsmm cannot be reached.
-
-        A failed lookup is not retried for the next resource: one unreachable host must not make a
-        preview of N flows wait N times. ``up`` looks again and reports what went wrong.
-        """
-        if not self.settings.api_key or self._preview_lookup_failed:
-            return None
-        if not isinstance(website_id, int) or not (segment == "all" or isinstance(segment, int)):
-            return None
+    def _optional_list(self, path: str, checked: str, instead: str) -> list[dict[str, Any]] | None:
+        """A list pushsmm does not document: None, with one warning, where the server or plan does not serve it."""
         try:
-            return self.target_problem(website_id, segment)
-        except PushsmmError:
-            self._preview_lookup_failed = True
+            return list(self.client.iter_pages(path))
+        except PushsmmApiError as exc:
+            if exc.status not in OPTIONAL_STATUSES:
+                raise
+            self._refusals[path] = exc
+            why = "a server or plan without it" + (", or a wrong key" if exc.status == 401 else "")
+            warn_once(self.host, path, (
+                f"{self.host} answers HTTP {exc.status} to GET {path} with this key ({why}; {path} is not in "
+                f"pushsmm's published API reference), so {checked} were not checked against the account; pushsmm "
+                f"silently uses {instead} for one that is not the account's. See docs/pushsmm-api.md."))
             return None
-
-    def confirm_gone(self, flow_id: str, props: Mapping[str, Any], command: str, *, own_account: bool) -> None:
-        """Make sure a 404 means "deleted", not "another account's flow": the key's account must own its website.
-
-        ``own_account`` says the flow was given ``account=`` (the message then says to fix that
-        Account's key, not the stack config). Raises FlowError, naming both accounts and websites,
-        when the key belongs to another account.
-        """
-        website_id = _as_int(props.get("website_id"))
-        recorded_user = _as_int(props.get("user_id"))
-        if website_id is not None and website_id in self.website_hosts():
-            return
-        accounts = ", ".join(str(u) for u in sorted(self._account_ids())) or "unknown"
-        owner = f"account {recorded_user}" if recorded_user is not None else "the account that created it"
-        hint = _ACCOUNT_KEY_HINT if own_account else _STACK_KEY_HINT
-        raise FlowError(
-            f"pushsmm answered 404 (not found) for flow {flow_id} with the configured API key, but the flow belongs "
-            f"to website {website_id} of {owner} (as recorded at the last `pulumi up`), which is not a website of "
-            f"this key's account (account {accounts}, websites: {self._known_websites()}). The key is probably "
-            f"another account's, so the flow was left alone and nothing was changed. Set the key of {owner} "
-            + hint.format(command=command)
-        )
-
-    def check_owns(self, flow_id: str, website_id: Any) -> None:
-        """A flow's new key (or URL) must reach the account that owns it: one website lookup, no flow request."""
-        if website_id not in self.website_hosts():
-            raise FlowError(
-                f"flow {flow_id}: the new account settings reach a pushsmm account without website {website_id} "
-                f"(its websites: {self._known_websites()}), so the key is another account's. A flow cannot move "
-                "between accounts: give the key of the account that owns it (a rotated key of the same account "
-                "is an in-place change), or declare a new flow in the other account."
-            )
-
-    def _account_ids(self) -> set[int]:
-        """The user id(s) owning the key's websites: the account the key belongs to."""
-        return {int(w["user_id"]) for w in self.websites().values() if w.get("user_id") is not None}
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return int(value)
 
 
 _SESSIONS: dict[tuple[str, str], AccountSession] = {}
