@@ -1,4 +1,4 @@
-"""Shared fixtures: finding the Pulumi CLI for engine tests, and an emulator per test."""
+"""Shared fixtures: finding the Pulumi CLI for engine tests, an emulator per test, a provider against it, a clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import CLI_HELP, find_pulumi_bin_dir
+from pulumi_pushsmm.emulator import EmulatorServer
+from pulumi_pushsmm.provider import FlowProvider
+from tests.emulator.helpers import FakeClock
+from tests.support import CLI_HELP, KEY_A, KEY_B, configured_provider, find_pulumi_bin_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,3 +34,29 @@ def pulumi_bin_dir() -> Iterator[Path]:
     assert shutil.which("pulumi") is not None
     yield bin_dir
     os.environ["PATH"] = old_path
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock stopped at a fixed instant."""
+    return FakeClock()
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    """A fresh in-memory emulator with two accounts (A, B) and no rate limit."""
+    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=0) as running:
+        yield running
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    """A fresh emulator with two accounts and no rate limit."""
+    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=7) as server:
+        yield server
+
+
+@pytest.fixture
+def provider(emulator: EmulatorServer) -> FlowProvider:
+    """A provider for account A."""
+    return configured_provider(emulator)

@@ -1,4 +1,4 @@
-"""The HTML view at /_emulator/ui, read as HTML over HTTP (the browser test is tests/engine/test_emulator_ui.py)."""
+"""The HTML view at /_emulator/ui, read as HTML over HTTP (the browser test is tests/emulator/test_ui_browser.py)."""
 
 from __future__ import annotations
 

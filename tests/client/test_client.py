@@ -1,7 +1,7 @@
 """How the client reads pushsmm's answers: bodies, error shapes, redirects and the data object.
 
 Only parsing is tested here, on hand-built responses; retries and transport are
-tested against the emulator in tests/integration.
+tested against the emulator in tests/retries and tests/client/test_transport.py.
 """
 
 from __future__ import annotations

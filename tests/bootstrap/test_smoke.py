@@ -9,7 +9,7 @@ import pulumi
 import pytest
 from pulumi.dynamic import Resource
 
-from tests.engine.greeting_provider import GreetingProvider
+from tests.bootstrap.greeting_provider import GreetingProvider
 from tests.support import PINNED_VERSION, inline_stack, outputs
 
 pytestmark = pytest.mark.engine

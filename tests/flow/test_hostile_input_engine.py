@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.reliability.cli import HOSTILE_PROGRAM, Admin, CliStack, duplicates
+from tests.cli_stack import HOSTILE_PROGRAM, Admin, CliStack, duplicates
 
 pytestmark = pytest.mark.engine
 
