@@ -1,12 +1,15 @@
 """Driving the real `pulumi` CLI as a user does (a project folder, subprocesses) against the emulator's admin API.
 
-The reliability tests kill `pulumi up`, read `pulumi stack export`, and run the
-recovery command, so they use the CLI in a project folder rather than the
-Automation API's inline programs.
+The engine tests that kill `pulumi up`, read `pulumi stack export`, or run the
+recovery command use the CLI in a project folder rather than the Automation API's
+inline programs. Each makes an ``Account`` of its own on one emulator per module
+(the ``cli_emulator`` and ``admin`` fixtures of tests/conftest.py), so they share
+it without seeing each other's flows.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -37,6 +40,7 @@ for i in range(config.require_int("n")):
 
 HOSTILE_PROGRAM = '''\
 """One hostile Flow: case number $HOSTILE_CASE of cases.json (JSON, so it can hold any string)."""
+import itertools
 import json
 import os
 import pathlib
@@ -48,11 +52,16 @@ Flow("hostile", **cases[int(os.environ["HOSTILE_CASE"])]["inputs"])
 '''
 
 
+N = 30
+_keys = itertools.count(1)
+
+
 class Admin:
     """The emulator's admin surface (not the API the provider uses)."""
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, base_url: str) -> None:
         self.url = admin_url
+        self.base_url = base_url
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = requests.request(method, f"{self.url}{path}", timeout=10, **kwargs)
@@ -155,3 +164,36 @@ class CliStack:
 def duplicates(flows: list[dict[str, Any]]) -> list[str]:
     """Names stored more than once."""
     return [name for name, count in Counter(f["name"] for f in flows).items() if count > 1]
+
+
+class Account:
+    """An emulator account of its own for one test, with a key that must never leak."""
+
+    def __init__(self, admin: Admin) -> None:
+        self.key = f"reliability-key-{next(_keys)}-{os.urandom(6).hex()}-NEVER-PRINTED"
+        info = admin.add_account(self.key)
+        self.user_id = int(info["user_id"])
+        self.site = int(info["website_ids"][0])
+        self.admin = admin
+
+    def flows(self) -> list[dict[str, Any]]:
+        return self.admin.flows(self.user_id)
+
+    def ids(self) -> list[str]:
+        return sorted(str(f["id"]) for f in self.flows())
+
+
+def new_stack(tmp_path: Path, account: Account, **extra: str) -> CliStack:
+    """A stack of N flows (config ``n``) on the account's website, with the account's key as a secret."""
+    return CliStack(tmp_path, config={"pushsmm:baseUrl": account.admin.base_url, "site": str(account.site),
+                                      "n": str(N), **extra},
+                    secrets={"pushsmm:apiKey": account.key})
+
+
+def assert_exactly_the_programs_flows(stack: CliStack, account: Account, title: str | None = None) -> None:
+    flows = account.flows()
+    assert len(flows) == N, f"{len(flows)} flows, not {N}"
+    assert duplicates(flows) == []
+    assert stack.flow_ids() == account.ids()
+    if title is not None:
+        assert {f["title"] for f in flows} == {title}

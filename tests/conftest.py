@@ -11,6 +11,7 @@ import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowProvider
+from tests.cli_stack import Admin
 from tests.emulator.helpers import FakeClock
 from tests.support import CLI_HELP, KEY_A, KEY_B, configured_provider, find_pulumi_bin_dir
 
@@ -60,3 +61,19 @@ def emulator() -> Iterator[EmulatorServer]:
 def provider(emulator: EmulatorServer) -> FlowProvider:
     """A provider for account A."""
     return configured_provider(emulator)
+
+
+@pytest.fixture(scope="module")
+def cli_emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
+    """One emulator for a module's `pulumi` CLI tests, each test in an account of its own (tests/cli_stack.py)."""
+    with EmulatorServer(rate_limit=0, seed=5) as running:
+        yield running
+
+
+@pytest.fixture
+def admin(cli_emulator: EmulatorServer) -> Iterator[Admin]:
+    """The admin surface of the module's CLI emulator, with no faults switched on before or after the test."""
+    surface = Admin(cli_emulator.admin_url, cli_emulator.base_url)
+    surface.clear_faults()
+    yield surface
+    surface.clear_faults()

@@ -64,6 +64,40 @@ def configured_provider(emulator: EmulatorServer, api_key: str = KEY_A) -> FlowP
     return provider
 
 
+def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
+    """Inputs as the engine hands them to create: after check."""
+    result = provider.check({}, {**VALID, **changes})
+    assert not result.failures, result.failures
+    return result.inputs
+
+
+def writes(server: EmulatorServer) -> list[str]:
+    """The write requests the emulator logged, as "METHOD /path"."""
+    return [f"{r['method']} {r['path']}" for r in server.request_log() if r["method"] in ("POST", "DELETE")]
+
+
+def calls(server: EmulatorServer) -> list[str]:
+    """Every request the emulator logged, as "METHOD /path"."""
+    return [f"{r['method']} {r['path']}" for r in server.request_log()]
+
+
+def stored(server: EmulatorServer, flow_id: str, api_key: str = KEY_A) -> dict[str, Any]:
+    """The flow as the emulator holds it (its own state, not what the provider says)."""
+    flows = {str(f["id"]): f for f in server.flows_for(api_key)}
+    return flows[flow_id]
+
+
+def website(server: EmulatorServer, index: int = 0, account: int = 0) -> int:
+    """A seeded website id of a start-up account."""
+    return int(server.accounts[account]["website_ids"][index])
+
+
+def segment_of(server: EmulatorServer, website_id: int, account: int = 0) -> int:
+    """The seeded segment id of a website."""
+    segments = server.accounts[account]["segment_ids"]
+    return int(segments[str(website_id)][0] if isinstance(segments, dict) else segments[0])
+
+
 # --- engine tests --------------------------------------------------------------------------------
 
 CLI_HELP = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -12,7 +11,7 @@ from pulumi_pushsmm._resource import account_props
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.errors import PushsmmError
 from pulumi_pushsmm.provider import FlowProvider
-from tests.support import KEY_A, KEY_B, VALID
+from tests.support import KEY_A, KEY_B, VALID, checked
 
 
 @pytest.fixture
@@ -23,12 +22,6 @@ def server() -> Iterator[EmulatorServer]:
 
 def flow_requests(server: EmulatorServer) -> list[str]:
     return [f"{r['method']} {r['path']}" for r in server.request_log() if r["path"].startswith("/api/flows")]
-
-
-def inputs(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
-    result = provider.check({}, {**VALID, **changes})
-    assert not result.failures, result.failures
-    return result.inputs
 
 
 def test_on_delete_must_be_delete_or_disable() -> None:
@@ -58,7 +51,7 @@ def test_settings_changes_are_in_place_and_send_nothing(server: EmulatorServer) 
     site_b = int(server.accounts[1]["website_ids"][0])
     account = {"account_base_url": server.base_url, "account_api_key": KEY_B}
     provider = FlowProvider()
-    props = inputs(provider, website_id=site_b, **account)
+    props = checked(provider, website_id=site_b, **account)
     created = provider.create(props)
     assert [f["id"] for f in server.flows_for(KEY_B)] == [int(created.id)]
     news = {**props, "on_delete": "disable"}
@@ -75,23 +68,7 @@ def test_settings_changes_are_in_place_and_send_nothing(server: EmulatorServer) 
 def test_a_new_key_of_another_account_is_refused(server: EmulatorServer) -> None:
     site_b = int(server.accounts[1]["website_ids"][0])
     provider = FlowProvider()
-    props = inputs(provider, website_id=site_b, account_base_url=server.base_url, account_api_key=KEY_B)
+    props = checked(provider, website_id=site_b, account_base_url=server.base_url, account_api_key=KEY_B)
     created = provider.create(props)
     with pytest.raises(PushsmmError, match=f"new account settings reach a pushsmm account without website {site_b}"):
         provider.update(created.id, created.outs, {**props, "account_api_key": KEY_A})
-
-
-def test_not_mine_is_not_gone_is_checked_with_the_flows_own_account(server: EmulatorServer) -> None:
-    site_b = int(server.accounts[1]["website_ids"][0])
-    provider = FlowProvider()
-    props = inputs(provider, website_id=site_b, account_base_url=server.base_url, account_api_key=KEY_B)
-    created = provider.create(props)
-    assert provider.read(created.id, created.outs).id == created.id  # B's key sees it
-    wrong = {**created.outs, "account_api_key": KEY_A}  # as if another account's key had been recorded
-    with pytest.raises(PushsmmError) as raised:
-        provider.read(created.id, wrong)
-    message = str(raised.value)
-    assert "404" in message and f"website {site_b}" in message
-    assert "as the api_key of the Account this flow is given (account=), run `pulumi up`" in message
-    assert KEY_A not in message and KEY_B not in message
-    assert [f["id"] for f in server.flows_for(KEY_B)] == [int(created.id)]  # left alone

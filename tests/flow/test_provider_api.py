@@ -8,42 +8,22 @@ from typing import Any
 import pytest
 
 from pulumi_pushsmm import schema
-from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError, PushsmmError
+from pulumi_pushsmm.client import PushsmmApiError, PushsmmConfigError
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowError, FlowProvider
 from pulumi_pushsmm.reporting import FlowOperationError
-from tests.support import KEY_A, KEY_B, VALID, configured_provider, png_bytes
-
-
-def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
-    """Inputs as the engine hands them to create: after check."""
-    result = provider.check({}, {**VALID, **changes})
-    assert not result.failures, result.failures
-    return result.inputs
-
-
-def writes(emulator: EmulatorServer) -> list[str]:
-    return [f"{r['method']} {r['path']}" for r in emulator.request_log() if r["method"] in ("POST", "DELETE")]
-
-
-def calls(emulator: EmulatorServer) -> list[str]:
-    return [f"{r['method']} {r['path']}" for r in emulator.request_log()]
-
-
-def stored(emulator: EmulatorServer, flow_id: str, api_key: str = KEY_A) -> dict[str, Any]:
-    """The flow as the emulator holds it (its own state, not what the provider says)."""
-    flows = {str(f["id"]): f for f in emulator.flows_for(api_key)}
-    return flows[flow_id]
-
-
-def website(emulator: EmulatorServer, index: int = 0, account: int = 0) -> int:
-    return int(emulator.accounts[account]["website_ids"][index])
-
-
-def segment_of(emulator: EmulatorServer, website_id: int, account: int = 0) -> int:
-    segments = emulator.accounts[account]["segment_ids"]
-    return int(segments[str(website_id)][0] if isinstance(segments, dict) else segments[0])
-
+from tests.support import (
+    KEY_A,
+    VALID,
+    calls,
+    checked,
+    configured_provider,
+    png_bytes,
+    segment_of,
+    stored,
+    website,
+    writes,
+)
 
 # --- create ---------------------------------------------------------------------------------------
 
@@ -215,24 +195,6 @@ def test_read_of_a_deleted_flow_returns_an_empty_id(emulator: EmulatorServer, pr
     assert provider.read(created.id, created.outs or {}).id == ""
 
 
-def test_another_accounts_flow_is_never_taken_for_gone(emulator: EmulatorServer) -> None:
-    provider_a, provider_b = configured_provider(emulator, KEY_A), configured_provider(emulator, KEY_B)
-    created = provider_a.create(checked(provider_a, website_id=website(emulator)))
-    state = created.outs or {}
-    site, user_a = website(emulator), emulator.accounts[0]["user_id"]
-    user_b, sites_b = emulator.accounts[1]["user_id"], emulator.accounts[1]["website_ids"]
-    for attempt in (lambda: provider_b.read(created.id, state), lambda: provider_b.delete(created.id, state)):
-        with pytest.raises(FlowOperationError) as raised:
-            attempt()
-        message = str(raised.value)
-        assert f"website {site} of account {user_a}" in message and f"account {user_b}" in message
-        assert all(str(w) in message for w in sites_b) and "pushsmm:apiKey" in message
-        assert KEY_B not in message and KEY_A not in message
-    assert stored(emulator, created.id)["id"] == int(created.id)  # A's flow is untouched
-    provider_a.delete(created.id, state)
-    assert provider_a.read(created.id, state).id == ""  # gone for its owner: dropped as before
-
-
 # --- update and delete ------------------------------------------------------------------------------------
 
 
@@ -303,65 +265,3 @@ def test_plain_http_is_refused_except_on_loopback(monkeypatch: pytest.MonkeyPatc
     for url in ("http://127.0.0.1:8080/api", "http://localhost/api", "http://[::1]:9/api", "https://pushsmm.com/api"):
         monkeypatch.setenv("PUSHSMM_BASE_URL", url)
         assert FlowProvider().context.base_url == url.rstrip("/")
-
-
-# --- a create whose answer is lost -----------------------------------------------------------------------
-
-
-def test_a_create_stored_before_a_server_error_is_adopted_not_duplicated(emulator: EmulatorServer,
-                                                                           provider: FlowProvider) -> None:
-    inputs = checked(provider, website_id=website(emulator), title="Stored, then 500")
-    emulator.set_faults(*[{"kind": "commit_then_fail", "methods": ["POST"], "count": 1}])
-    result = provider.create(inputs)
-    flows = emulator.flows_for(KEY_A)
-    assert [str(f["id"]) for f in flows] == [result.id]
-    assert (result.outs or {})["title"] == "Stored, then 500"
-
-
-def test_a_create_lost_before_it_was_stored_is_looked_for_then_sent_again(emulator: EmulatorServer,
-                                                                          provider: FlowProvider) -> None:
-    inputs = checked(provider, website_id=website(emulator))
-    emulator.clear_request_log()
-    emulator.set_faults(*[{"kind": "drop", "methods": ["POST"], "count": 1}])
-    result = provider.create(inputs)
-    assert [str(f["id"]) for f in emulator.flows_for(KEY_A)] == [result.id]
-    # never POST again without looking first
-    assert calls(emulator) == ["POST /api/flows", "GET /api/flows", "POST /api/flows"]
-
-
-def test_a_create_that_keeps_failing_stops_at_the_retry_budget(emulator: EmulatorServer,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PUSHSMM_RETRY_TIMEOUT", "2")
-    provider = configured_provider(emulator)
-    inputs = checked(provider, website_id=website(emulator))
-    emulator.set_faults(*[{"kind": "error", "statuses": [500], "methods": ["POST"]}])
-    with pytest.raises(FlowOperationError, match=r"pushsmm stored nothing.*pushsmm:retryTimeout") as raised:
-        provider.create(inputs)
-    assert isinstance(raised.value.error, PushsmmError)
-    assert emulator.flows_for(KEY_A) == []
-    log = calls(emulator)
-    assert log.count("POST /api/flows") >= 2
-    # every POST after the first comes after a look for the flow
-    posts = [i for i, c in enumerate(log) if c == "POST /api/flows"]
-    assert all(log[i - 1] == "GET /api/flows" for i in posts[1:])
-
-
-def test_an_update_is_retried_through_server_errors_and_drops(emulator: EmulatorServer,
-                                                              provider: FlowProvider) -> None:
-    created = provider.create(checked(provider, website_id=website(emulator)))
-    emulator.set_faults(*[{"kind": "commit_then_fail", "methods": ["POST"], "count": 1},
-                          {"kind": "drop", "methods": ["POST"], "count": 1},
-                          {"kind": "error", "statuses": [502], "methods": ["POST"], "count": 1}])
-    emulator.clear_request_log()
-    news = checked(provider, website_id=website(emulator), title="Through the storm")
-    outs = provider.update(created.id, created.outs or {}, news).outs or {}
-    assert outs["title"] == "Through the storm" and stored(emulator, created.id)["title"] == "Through the storm"
-    assert calls(emulator).count(f"POST /api/flows/{created.id}") == 4
-
-
-def test_a_rejected_write_is_not_retried(emulator: EmulatorServer, provider: FlowProvider) -> None:
-    created = provider.create(checked(provider, website_id=website(emulator)))
-    emulator.clear_request_log()
-    with pytest.raises(FlowOperationError):
-        provider.update("424242", created.outs or {}, checked(provider, website_id=website(emulator), title="x"))
-    assert calls(emulator) == ["POST /api/flows/424242"]
