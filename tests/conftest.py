@@ -13,7 +13,7 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowProvider
 from tests.cli_stack import Admin
 from tests.emulator.helpers import FakeClock
-from tests.support import CLI_HELP, KEY_A, KEY_B, configured_provider, find_pulumi_bin_dir
+from tests.support import CLI_HELP, ENGINE_KEY, KEY_A, KEY_B, configured_provider, find_pulumi_bin_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,22 +45,15 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def server() -> Iterator[EmulatorServer]:
-    """A fresh in-memory emulator with two accounts (A, B) and no rate limit."""
+    """A fresh in-memory emulator with two accounts (keys KEY_A, KEY_B) and no rate limit: the one every test shares."""
     with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=0) as running:
         yield running
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    """A fresh emulator with two accounts and no rate limit."""
-    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=7) as server:
-        yield server
-
-
-@pytest.fixture
-def provider(emulator: EmulatorServer) -> FlowProvider:
-    """A provider for account A."""
-    return configured_provider(emulator)
+def provider(server: EmulatorServer) -> FlowProvider:
+    """A provider for account A of ``server``."""
+    return configured_provider(server)
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +70,10 @@ def admin(cli_emulator: EmulatorServer) -> Iterator[Admin]:
     surface.clear_faults()
     yield surface
     surface.clear_faults()
+
+
+@pytest.fixture
+def engine_emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
+    """A fresh emulator with one account (key ENGINE_KEY) for an engine test, once the Pulumi CLI is found."""
+    with EmulatorServer(api_keys=[ENGINE_KEY], rate_limit=0, seed=3) as running:
+        yield running

@@ -21,8 +21,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import Account, Flow, FlowSequence, FlowStep
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.adoption.helpers import Printed, account_config, planned_flow_ops
-from tests.support import inline_stack
+from tests.support import Printed, account_config, flow_requests, inline_stack, planned_flow_ops
 
 pytestmark = pytest.mark.engine
 
@@ -66,13 +65,6 @@ class TwoAccounts:
         """The flows of one account by name, as the emulator stores them."""
         return {f["name"]: f for f in self.server.flows_for(key)}
 
-    def flow_requests(self) -> list[str]:
-        return [f"{r['method']} {r['path']}" for r in self.server.request_log() if r["path"].startswith("/api/flows")]
-
-    def ops(self) -> dict[str, str]:
-        """Preview, returning each Flow's planned operation by resource name."""
-        return planned_flow_ops(self.stack, self.printed)
-
 
 @pytest.fixture(scope="module")
 def two(pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoAccounts]:
@@ -91,7 +83,7 @@ def test_01_each_flow_is_made_in_its_own_account(two: TwoAccounts) -> None:
 def test_02_an_update_goes_to_the_flows_account(two: TwoAccounts) -> None:
     before = two.names(KEY_B)["B welcome"]["id"]
     two.want["b_title"] = "Hello again B"
-    assert two.ops()["b-welcome"] == "update"
+    assert planned_flow_ops(two.stack, **two.printed.io)["b-welcome"] == "update"
     two.stack.up(**two.printed.io)
     assert two.names(KEY_B)["B welcome"]["title"] == "Hello again B"
     assert two.names(KEY_B)["B welcome"]["id"] == before and sorted(two.names(KEY_A)) == ["A welcome"]
@@ -116,12 +108,12 @@ def test_04_rotating_a_key_is_an_in_place_change_with_no_request_for_the_flows(t
     requests.patch(f"{two.server.admin_url}/accounts/{user_b}", json={"api_key": KEY_B_NEW},
                    timeout=10).raise_for_status()
     two.stack.set_config("pushsmm-accounts:blogKey", auto.ConfigValue(KEY_B_NEW, secret=True))
-    ops = two.ops()
+    ops = planned_flow_ops(two.stack, **two.printed.io)
     assert ops == {"a-welcome": "same", "b-welcome": "update", "b-series-tips": "update",
                    "b-series-later": "update", "b-keep": "update"}
     two.server.clear_request_log()
     two.stack.up(**two.printed.io)
-    assert two.flow_requests() == []
+    assert flow_requests(two.server) == []
     assert two.stack.outputs()["ids"].value == ids
     two.stack.refresh(**two.printed.io)
     two.stack.preview(expect_no_changes=True, **two.printed.io)  # refresh reached B's flows with the new key
@@ -130,9 +122,9 @@ def test_04_rotating_a_key_is_an_in_place_change_with_no_request_for_the_flows(t
 def test_05_on_delete_disable_keeps_a_removed_flow_switched_off(two: TwoAccounts) -> None:
     two.want["a_on_delete"] = "disable"
     two.server.clear_request_log()
-    assert two.ops()["a-welcome"] == "update"
+    assert planned_flow_ops(two.stack, **two.printed.io)["a-welcome"] == "update"
     two.stack.up(**two.printed.io)
-    assert two.flow_requests() == []  # changing the option sends nothing
+    assert flow_requests(two.server) == []  # changing the option sends nothing
     keep_id = two.names(KEY_B_NEW)["B keep"]["id"]
     two.want["keep"] = False
     two.stack.up(**two.printed.io)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from pulumi_pushsmm import Account
@@ -11,17 +9,7 @@ from pulumi_pushsmm._resource import account_props
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.errors import PushsmmError
 from pulumi_pushsmm.provider import FlowProvider
-from tests.support import KEY_A, KEY_B, VALID, checked
-
-
-@pytest.fixture
-def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=29) as emulator:
-        yield emulator
-
-
-def flow_requests(server: EmulatorServer) -> list[str]:
-    return [f"{r['method']} {r['path']}" for r in server.request_log() if r["path"].startswith("/api/flows")]
+from tests.support import KEY_A, KEY_B, VALID, checked, flow_requests
 
 
 def test_on_delete_must_be_delete_or_disable() -> None:

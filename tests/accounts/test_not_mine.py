@@ -8,15 +8,15 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.errors import PushsmmError
 from pulumi_pushsmm.provider import FlowProvider
 from pulumi_pushsmm.reporting import FlowOperationError
-from tests.support import KEY_A, KEY_B, checked, configured_provider, stored, website
+from tests.support import KEY_A, KEY_B, checked, configured_provider, stored, website_of
 
 
-def test_another_accounts_flow_is_never_taken_for_gone(emulator: EmulatorServer) -> None:
-    provider_a, provider_b = configured_provider(emulator, KEY_A), configured_provider(emulator, KEY_B)
-    created = provider_a.create(checked(provider_a, website_id=website(emulator)))
+def test_another_accounts_flow_is_never_taken_for_gone(server: EmulatorServer) -> None:
+    provider_a, provider_b = configured_provider(server, KEY_A), configured_provider(server, KEY_B)
+    created = provider_a.create(checked(provider_a, website_id=website_of(server)))
     state = created.outs or {}
-    site, user_a = website(emulator), emulator.accounts[0]["user_id"]
-    user_b, sites_b = emulator.accounts[1]["user_id"], emulator.accounts[1]["website_ids"]
+    site, user_a = website_of(server), server.accounts[0]["user_id"]
+    user_b, sites_b = server.accounts[1]["user_id"], server.accounts[1]["website_ids"]
     for attempt in (lambda: provider_b.read(created.id, state), lambda: provider_b.delete(created.id, state)):
         with pytest.raises(FlowOperationError) as raised:
             attempt()
@@ -24,7 +24,7 @@ def test_another_accounts_flow_is_never_taken_for_gone(emulator: EmulatorServer)
         assert f"website {site} of account {user_a}" in message and f"account {user_b}" in message
         assert all(str(w) in message for w in sites_b) and "pushsmm:apiKey" in message
         assert KEY_B not in message and KEY_A not in message
-    assert stored(emulator, created.id)["id"] == int(created.id)  # A's flow is untouched
+    assert stored(server, created.id)["id"] == int(created.id)  # A's flow is untouched
     provider_a.delete(created.id, state)
     assert provider_a.read(created.id, state).id == ""  # gone for its owner: dropped as before
 

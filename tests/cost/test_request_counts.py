@@ -19,11 +19,10 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi import automation as auto
 
 from pulumi_pushsmm import TYPE_TOKEN, Flow
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import EmulatorAdmin, inline_stack
+from tests.support import EmulatorAdmin, account_config, inline_stack
 
 pytestmark = pytest.mark.engine
 
@@ -40,13 +39,11 @@ class CountedStack:
         self.site = int(emulator.accounts[0]["website_ids"][0])
         segments = emulator.accounts[0]["segment_ids"]
         self.segment = int(segments[str(self.site)][0])
-        self.admin = EmulatorAdmin(emulator.admin_url, int(emulator.accounts[0]["user_id"]))
+        self.admin = EmulatorAdmin.of(emulator)
         self.titles = {i: f"Message {i}" for i in range(N)}
         self.printed: list[str] = []
-        self.stack = inline_stack(tmp, self.program, project="pushsmm-counts", config={
-            "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-            "pushsmm:baseUrl": auto.ConfigValue(emulator.base_url),
-        }, env={"PUSHSMM_LOG": "debug"})
+        self.stack = inline_stack(tmp, self.program, project="pushsmm-counts", config=account_config(emulator, API_KEY),
+                                  env={"PUSHSMM_LOG": "debug"})
 
     def program(self) -> None:
         for i in range(N):

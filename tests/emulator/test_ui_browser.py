@@ -24,7 +24,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import ROOT, EmulatorAdmin, engine_env
+from tests.support import ROOT, EmulatorAdmin, account_config, engine_env
 
 pytestmark = [pytest.mark.engine, pytest.mark.browser]
 
@@ -90,16 +90,14 @@ def deployed(pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         stack = auto.create_stack(f"test-ui-{uuid.uuid4().hex[:8]}",
                                   work_dir=str(ROOT / "examples" / "welcome_series"), opts=opts)
         try:
-            stack.set_all_config({"pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-                                  "pushsmm:baseUrl": auto.ConfigValue(emulator.base_url),
-                                  "websiteId": auto.ConfigValue(str(site))})
+            stack.set_all_config({**account_config(emulator, API_KEY), "websiteId": auto.ConfigValue(str(site))})
             stack.up()
             response = requests.post(f"{emulator.admin_url}/websites/{site}/subscribers",
                                      json={"count": 50, "seed": 1}, timeout=10)
             response.raise_for_status()
             stack.refresh(run_program=True)
             outputs = {name: value.value for name, value in stack.outputs().items()}
-            yield Deployed(emulator, EmulatorAdmin(emulator.admin_url, int(account["user_id"])), stack, outputs)
+            yield Deployed(emulator, EmulatorAdmin.of(emulator), stack, outputs)
         finally:
             stack.workspace.remove_stack(stack.name, force=True)
 

@@ -6,29 +6,15 @@ import json
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pulumi import automation as auto
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import ROOT, EmulatorAdmin, engine_env
+from tests.support import ENGINE_KEY, ROOT, EmulatorAdmin, account_config, engine_env
 
 pytestmark = pytest.mark.engine
-
-API_KEY = "examples-key-5d1e-DO-NOT-LEAK"
-
-
-@pytest.fixture
-def emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
-    with EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=3) as server:
-        yield server
-
-
-def admin(emulator: EmulatorServer) -> EmulatorAdmin:
-    """The emulator's state, read over its admin API."""
-    return EmulatorAdmin(emulator.admin_url, int(emulator.accounts[0]["user_id"]))
 
 
 def project_stack(project_dir: Path, tmp_path: Path, config: dict[str, auto.ConfigValue]) -> auto.Stack:
@@ -46,21 +32,16 @@ def remove(stack: auto.Stack) -> None:
     stack.workspace.remove_stack(stack.name, force=True)
 
 
-def account_config(emulator: EmulatorServer) -> dict[str, auto.ConfigValue]:
-    return {"pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-            "pushsmm:baseUrl": auto.ConfigValue(emulator.base_url)}
-
-
-def test_welcome_series_deploys_and_settles(emulator: EmulatorServer, tmp_path: Path) -> None:
-    site = int(emulator.accounts[0]["website_ids"][1])
+def test_welcome_series_deploys_and_settles(engine_emulator: EmulatorServer, tmp_path: Path) -> None:
+    site = int(engine_emulator.accounts[0]["website_ids"][1])
     host = f"site{site}.example.test"  # the emulator's seeded host; the example looks the website up by it
     stack = project_stack(ROOT / "examples" / "welcome_series", tmp_path,
-                          {**account_config(emulator), "websiteHost": auto.ConfigValue(host)})
+                          {**account_config(engine_emulator, ENGINE_KEY), "websiteHost": auto.ConfigValue(host)})
     try:
         preview = stack.preview()
         assert preview.change_summary == {"create": 5}  # the stack, the FlowSequence, three flows
         result = stack.up()
-        flows = admin(emulator).flows()
+        flows = EmulatorAdmin.of(engine_emulator).flows()
         assert sorted(f["name"] for f in flows) == ["Getting started tips", "Re-engagement", "Welcome"]
         assert {f["website_id"] for f in flows} == {site}
         assert result.outputs["website_id"].value == site
@@ -70,20 +51,20 @@ def test_welcome_series_deploys_and_settles(emulator: EmulatorServer, tmp_path: 
                                                     "we-miss-you": by_name["Re-engagement"]}
         stack.preview(expect_no_changes=True)
         stack.destroy()
-        assert admin(emulator).flows() == []
+        assert EmulatorAdmin.of(engine_emulator).flows() == []
     finally:
         remove(stack)
 
 
-def test_multi_site_previews_the_sequence_for_every_site(emulator: EmulatorServer, tmp_path: Path) -> None:
-    website_ids = emulator.accounts[0]["website_ids"]
+def test_multi_site_previews_the_sequence_for_every_site(engine_emulator: EmulatorServer, tmp_path: Path) -> None:
+    website_ids = engine_emulator.accounts[0]["website_ids"]
     sites = [{"websiteHost": f"site{w}.example.test", "landingUrl": f"https://site{w}.example"} for w in website_ids]
     stack = project_stack(ROOT / "examples" / "multi_site", tmp_path,
-                          {**account_config(emulator), "sites": auto.ConfigValue(json.dumps(sites))})
+                          {**account_config(engine_emulator, ENGINE_KEY), "sites": auto.ConfigValue(json.dumps(sites))})
     try:
         preview = stack.preview()
         assert preview.change_summary == {"create": 1 + 4 * len(sites)}  # per site: a FlowSequence and 3 flows
-        assert admin(emulator).flows() == []  # a preview writes nothing
+        assert EmulatorAdmin.of(engine_emulator).flows() == []  # a preview writes nothing
     finally:
         remove(stack)
 

@@ -13,12 +13,11 @@ from typing import Any
 
 import pulumi
 import pytest
-import requests
 from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow, FlowArgs
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import EmulatorAdmin, inline_stack, png_bytes
+from tests.support import EmulatorAdmin, account_config, inline_stack, make_flow, planned_flow_ops, png_bytes
 
 pytestmark = pytest.mark.engine
 
@@ -39,11 +38,8 @@ class Lifecycle:
         self.segment = int(segments[str(self.site)][0] if isinstance(segments, dict) else segments[0])
         self.desired: dict[str, Any] = {"title": TITLE}
         self.printed: list[str] = []
-        self.admin = EmulatorAdmin(emulator.admin_url, int(emulator.accounts[0]["user_id"]))
-        self.stack = inline_stack(tmp, self.program, config={
-            "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-            "pushsmm:baseUrl": auto.ConfigValue(emulator.base_url),
-        })
+        self.admin = EmulatorAdmin.of(emulator)
+        self.stack = inline_stack(tmp, self.program, config=account_config(emulator, API_KEY))
 
     def program(self) -> None:
         welcome = Flow("welcome", FlowArgs(
@@ -84,19 +80,6 @@ def life(pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         server.stop()
 
 
-def preview_ops(life: Lifecycle) -> dict[str, str]:
-    """Preview, returning each Flow's planned operation by resource name."""
-    ops: dict[str, str] = {}
-
-    def on_event(event: auto.EngineEvent) -> None:
-        if event.resource_pre_event and event.resource_pre_event.metadata.type.endswith("pushsmm:Flow"):
-            meta = event.resource_pre_event.metadata
-            ops[meta.urn.split("::")[-1]] = meta.op.value
-
-    life.stack.preview(on_event=on_event, **life.io)
-    return ops
-
-
 def test_01_up_creates_three_flows_as_declared(life: Lifecycle) -> None:
     result = life.stack.up(**life.io)
     assert result.summary.resource_changes == {"create": 4}
@@ -122,7 +105,7 @@ def test_02_next_preview_has_no_changes(life: Lifecycle) -> None:
 def test_03_changing_a_title_is_an_update_in_place(life: Lifecycle) -> None:
     before = life.ids()
     life.desired["title"] = "Welcome aboard"
-    assert preview_ops(life) == {"welcome": "update", "tips": "same", "later": "same"}
+    assert planned_flow_ops(life.stack, **life.io) == {"welcome": "update", "tips": "same", "later": "same"}
     result = life.stack.up(**life.io)
     assert result.summary.resource_changes == {"update": 1, "same": 3}
     assert life.ids() == before
@@ -132,7 +115,7 @@ def test_03_changing_a_title_is_an_update_in_place(life: Lifecycle) -> None:
 def test_04_new_image_bytes_at_the_same_path_are_uploaded(life: Lifecycle) -> None:
     old_url = life.flows()["Welcome"]["image"]
     life.image.write_bytes(png_bytes(4, 4))
-    assert preview_ops(life)["welcome"] == "update"
+    assert planned_flow_ops(life.stack, **life.io)["welcome"] == "update"
     life.stack.up(**life.io)
     new_url = life.flows()["Welcome"]["image"]
     assert new_url and new_url != old_url
@@ -144,7 +127,7 @@ def test_05_drift_is_found_by_refresh_and_undone_by_up(life: Lifecycle) -> None:
     life.admin.drift(tips_id, title="Edited in the dashboard")
     refresh = life.stack.refresh(**life.io)
     assert refresh.summary.resource_changes is not None and refresh.summary.resource_changes.get("update") == 1
-    assert preview_ops(life)["tips"] == "update"
+    assert planned_flow_ops(life.stack, **life.io)["tips"] == "update"
     life.stack.up(**life.io)
     assert life.flows()["Tips"]["title"] == "Three tips"
     assert life.ids()["tips"] == tips_id
@@ -162,11 +145,8 @@ def test_06_a_flow_deleted_behind_our_back_is_dropped_and_recreated(life: Lifecy
 
 
 def test_07_flow_get_reads_a_flow_created_outside_pulumi(life: Lifecycle, tmp_path: Path) -> None:
-    response = requests.post(f"{life.emulator.base_url}/flows", headers={"Authorization": f"Bearer {API_KEY}"},
-                             files={"website_id": (None, str(life.site)), "name": (None, "Outside"),
-                                    "title": (None, "Made by hand"), "description": (None, "Not ours"),
-                                    "wait_time": (None, "2"), "wait_time_type": (None, "hours")}, timeout=10)
-    outside_id = str(response.json()["data"]["id"])
+    outside_id = str(make_flow(life.emulator, API_KEY, website_id=life.site, name="Outside", title="Made by hand",
+                               description="Not ours", wait_time=2, wait_time_type="hours"))
 
     def program() -> None:
         found = Flow.get("outside", outside_id)
@@ -176,10 +156,7 @@ def test_07_flow_get_reads_a_flow_created_outside_pulumi(life: Lifecycle, tmp_pa
                                                     is_enabled=found.is_enabled, is_silent=found.is_silent,
                                                     url=found.url, image_sha256=found.image_sha256))
 
-    reader = inline_stack(tmp_path, program, project="pushsmm-get", config={
-        "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-        "pushsmm:baseUrl": auto.ConfigValue(life.emulator.base_url),
-    })
+    reader = inline_stack(tmp_path, program, project="pushsmm-get", config=account_config(life.emulator, API_KEY))
     result = reader.up(**life.io)
     assert result.outputs["title"].value == "Made by hand"
     assert result.outputs["wait"].value == "2 hours"
@@ -204,10 +181,7 @@ def test_09_invalid_input_fails_preview_naming_the_field_and_writes_nothing(life
         Flow("bad", website_id=life.site, name="Bad", title="Bad ttl", description="x", wait_time=1,
              wait_time_type="days", ttl=1234)
 
-    bad = inline_stack(tmp_path, program, project="pushsmm-bad", config={
-        "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-        "pushsmm:baseUrl": auto.ConfigValue(life.emulator.base_url),
-    })
+    bad = inline_stack(tmp_path, program, project="pushsmm-bad", config=account_config(life.emulator, API_KEY))
     life.admin.clear_requests()
     with pytest.raises(auto.CommandError) as raised:
         bad.preview(**life.io)

@@ -12,7 +12,7 @@ from pulumi_pushsmm import lookups
 from pulumi_pushsmm.account import Account
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.lookups import LookupFailed, get_flow, get_flows, get_website, get_websites
-from tests.adoption.helpers import make_flow
+from tests.support import make_flow
 
 KEY = "lookup-key-A-DO-NOT-LEAK"
 OTHER = "lookup-key-B-DO-NOT-LEAK"

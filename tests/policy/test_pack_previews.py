@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import runpy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import TYPE_TOKEN, Flow
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import ROOT, inline_stack
+from tests.support import ENGINE_KEY, ROOT, inline_stack
 
 pytestmark = pytest.mark.engine
 
 POLICY_DIR = ROOT / "policy"
-OFFLINE = {"PUSHSMM_BASE_URL": "http://127.0.0.1:9/api", "PUSHSMM_API_KEY": "preview-needs-no-key"}
+OFFLINE = {"PUSHSMM_BASE_URL": "http://127.0.0.1:9/api", "PUSHSMM_ENGINE_KEY": "preview-needs-no-key"}
 GOOD: dict[str, Any] = {
     "website_id": 1, "name": "Welcome", "title": "Hi there", "description": "Thanks for subscribing.",
     "wait_time": 10, "wait_time_type": "minutes", "url": "https://example.com/welcome", "ttl": 86400,
@@ -187,22 +187,13 @@ def test_the_remediation_changes_the_inputs_the_provider_gets(pulumi_bin_dir: Pa
             "utm_source='pushsmm', utm_medium='push', utm_campaign='spring-sale'") in dry_run.text
 
 
-API_KEY = "policy-pack-key"
-
-
-@pytest.fixture
-def emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
-    with EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=5) as server:
-        yield server
-
-
-def test_remediated_tags_reach_pushsmm_and_settle(tmp_path: Path, emulator: EmulatorServer) -> None:
-    site = int(emulator.accounts[0]["website_ids"][0])
+def test_remediated_tags_reach_pushsmm_and_settle(tmp_path: Path, engine_emulator: EmulatorServer) -> None:
+    site = int(engine_emulator.accounts[0]["website_ids"][0])
     program = flows_program({"website_id": site, "name": "Spring Sale!", "utm_source": "", "utm_campaign": ""})
-    env = {"PUSHSMM_BASE_URL": emulator.base_url, "PUSHSMM_API_KEY": API_KEY}
+    env = {"PUSHSMM_BASE_URL": engine_emulator.base_url, "PUSHSMM_ENGINE_KEY": ENGINE_KEY}
     up = run_with_pack(tmp_path, program, env=env, up=True)
     assert up.succeeded, up.text
-    (stored,) = emulator.flows_for(API_KEY)
+    (stored,) = engine_emulator.flows_for(ENGINE_KEY)
     assert stored["settings"]["utm"] == {"source": "pushsmm", "medium": "push", "campaign": "spring-sale"}
     again = run_with_pack(tmp_path, program, stack=up.stack)  # remediated again, so no change
     assert again.succeeded, again.text

@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow
 from pulumi_pushsmm.emulator import EmulatorServer, backend
-from tests.support import EmulatorAdmin, inline_stack
+from tests.support import EmulatorAdmin, account_config, inline_stack
 
 pytestmark = pytest.mark.engine
 
@@ -42,13 +41,10 @@ def test_a_wait_for_the_rate_limit_is_shown_and_no_request_is_refused(
             Flow(f"paced-{i}", website_id=site, name=f"Paced {i}", title="Paced", description="Waits its turn",
                  wait_time=i + 1, wait_time_type="days")
 
-    stack = inline_stack(tmp_path, program, project="pushsmm-paced", config={
-        "pushsmm:apiKey": auto.ConfigValue(API_KEY, secret=True),
-        "pushsmm:baseUrl": auto.ConfigValue(server.base_url),
-    })
+    stack = inline_stack(tmp_path, program, project="pushsmm-paced", config=account_config(server, API_KEY))
     printed: list[str] = []
     stack.up(on_output=printed.append, on_error=printed.append)
-    log = EmulatorAdmin(server.admin_url, int(server.accounts[0]["user_id"])).requests()
+    log = EmulatorAdmin.of(server).requests()
     assert [entry["status"] for entry in log] == [200, 201, 201]  # the lookup, two creates: no 429
     text = "\n".join(printed)
     assert "pushsmm WARNING: pushsmm rate limit (the server's limit): waiting" in text

@@ -21,102 +21,102 @@ from tests.support import KEY_A
 FORM = {"name": "Reliable", "title": "t", "description": "d", "wait_time": "5", "wait_time_type": "minutes"}
 
 
-def fast_client(emulator: EmulatorServer, timeout: tuple[float, float] = (2.0, 5.0)) -> PushsmmClient:
+def fast_client(server: EmulatorServer, timeout: tuple[float, float] = (2.0, 5.0)) -> PushsmmClient:
     """A client whose backoff is short enough for tests; the retry policy is otherwise the real one."""
-    return PushsmmClient(emulator.base_url, KEY_A, reads=read_retry(backoff_factor=0.01),
+    return PushsmmClient(server.base_url, KEY_A, reads=read_retry(backoff_factor=0.01),
                          writes=write_retry(backoff_factor=0.01), updates=update_retry(backoff_factor=0.01),
                          timeout=timeout)
 
 
-def form(emulator: EmulatorServer) -> dict[str, str]:
-    return {**FORM, "website_id": str(emulator.accounts[0]["website_ids"][0])}
+def form(server: EmulatorServer) -> dict[str, str]:
+    return {**FORM, "website_id": str(server.accounts[0]["website_ids"][0])}
 
 
-def methods(emulator: EmulatorServer) -> list[str]:
-    return [r["method"] for r in emulator.request_log()]
+def methods(server: EmulatorServer) -> list[str]:
+    return [r["method"] for r in server.request_log()]
 
 
 def fault(kind: str, **rule: Any) -> dict[str, Any]:
     return {"kind": kind, **rule}
 
 
-def test_reads_are_retried_through_server_errors(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    created = client.create_flow(form(emulator))
-    emulator.clear_request_log()
-    emulator.set_faults(*[fault("error", statuses=[503, 502], methods=["GET"], count=2)])
+def test_reads_are_retried_through_server_errors(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    created = client.create_flow(form(server))
+    server.clear_request_log()
+    server.set_faults(*[fault("error", statuses=[503, 502], methods=["GET"], count=2)])
     assert client.get_flow(created["id"])["name"] == "Reliable"
-    assert methods(emulator) == ["GET", "GET", "GET"]
+    assert methods(server) == ["GET", "GET", "GET"]
 
 
-def test_reads_are_retried_after_a_dropped_connection(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    emulator.set_faults(*[fault("drop", methods=["GET"], count=1)])
+def test_reads_are_retried_after_a_dropped_connection(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    server.set_faults(*[fault("drop", methods=["GET"], count=1)])
     assert client.list_flows() == []
 
 
-def test_commit_then_fail_is_not_retried_so_there_is_no_duplicate(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    emulator.set_faults(*[fault("commit_then_fail", methods=["POST"], count=1)])
+def test_commit_then_fail_is_not_retried_so_there_is_no_duplicate(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    server.set_faults(*[fault("commit_then_fail", methods=["POST"], count=1)])
     with pytest.raises(PushsmmApiError) as raised:
-        client.create_flow(form(emulator))
+        client.create_flow(form(server))
     assert raised.value.status == 500 and raised.value.method == "POST"
-    assert len(emulator.flows_for(KEY_A)) == 1  # stored once, and never sent again
-    assert methods(emulator).count("POST") == 1
+    assert len(server.flows_for(KEY_A)) == 1  # stored once, and never sent again
+    assert methods(server).count("POST") == 1
 
 
-def test_a_429_on_a_write_is_retried_because_nothing_was_stored(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    emulator.set_faults(*[fault("error", statuses=[429], methods=["POST"], count=2)])
-    client.create_flow(form(emulator))
-    assert len(emulator.flows_for(KEY_A)) == 1
-    assert methods(emulator).count("POST") == 3
+def test_a_429_on_a_write_is_retried_because_nothing_was_stored(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    server.set_faults(*[fault("error", statuses=[429], methods=["POST"], count=2)])
+    client.create_flow(form(server))
+    assert len(server.flows_for(KEY_A)) == 1
+    assert methods(server).count("POST") == 3
 
 
-def test_a_write_whose_connection_drops_is_not_retried(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    emulator.set_faults(*[fault("drop", methods=["POST"], count=1)])
+def test_a_write_whose_connection_drops_is_not_retried(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    server.set_faults(*[fault("drop", methods=["POST"], count=1)])
     with pytest.raises(PushsmmConnectionError, match="POST /flows"):
-        client.create_flow(form(emulator))
-    assert methods(emulator).count("POST") == 1
+        client.create_flow(form(server))
+    assert methods(server).count("POST") == 1
 
 
-def test_a_write_that_times_out_is_a_connection_error(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator, timeout=(2.0, 0.2))
-    emulator.set_faults(*[fault("latency", latency_ms=600, methods=["POST"], count=1)])
+def test_a_write_that_times_out_is_a_connection_error(server: EmulatorServer) -> None:
+    client = fast_client(server, timeout=(2.0, 0.2))
+    server.set_faults(*[fault("latency", latency_ms=600, methods=["POST"], count=1)])
     with pytest.raises(PushsmmConnectionError):
-        client.create_flow(form(emulator))
+        client.create_flow(form(server))
 
 
-def test_persistent_server_errors_end_in_an_api_error(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    emulator.set_faults(*[fault("error", statuses=[500], methods=["DELETE"])])
+def test_persistent_server_errors_end_in_an_api_error(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    server.set_faults(*[fault("error", statuses=[500], methods=["DELETE"])])
     with pytest.raises(PushsmmApiError) as raised:
         client.delete_flow(1)
     assert raised.value.status == 500 and raised.value.path == "/flows/1"
 
 
-def test_not_found_is_its_own_error(emulator: EmulatorServer) -> None:
+def test_not_found_is_its_own_error(server: EmulatorServer) -> None:
     with pytest.raises(PushsmmNotFoundError):
-        fast_client(emulator).get_flow(424242)
+        fast_client(server).get_flow(424242)
 
 
-def test_an_update_is_retried_through_drops_and_server_errors(emulator: EmulatorServer) -> None:
-    client = fast_client(emulator)
-    created = client.create_flow(form(emulator))
-    emulator.clear_request_log()
-    emulator.set_faults(fault("drop", methods=["POST"], count=1), fault("error", statuses=[503], methods=["POST"],
+def test_an_update_is_retried_through_drops_and_server_errors(server: EmulatorServer) -> None:
+    client = fast_client(server)
+    created = client.create_flow(form(server))
+    server.clear_request_log()
+    server.set_faults(fault("drop", methods=["POST"], count=1), fault("error", statuses=[503], methods=["POST"],
                                                                         count=1))
     updated = client.update_flow(created["id"], {"title": "again"})
     assert updated["title"] == "again"
-    assert methods(emulator) == ["POST", "POST", "POST"]
+    assert methods(server) == ["POST", "POST", "POST"]
 
 
-def test_image_part_names_live_in_the_client(emulator: EmulatorServer) -> None:
+def test_image_part_names_live_in_the_client(server: EmulatorServer) -> None:
     from tests.support import png_bytes
 
-    client = fast_client(emulator)
-    created = client.create_flow(form(emulator), ("a.png", png_bytes(), "image/png"))
+    client = fast_client(server)
+    created = client.create_flow(form(server), ("a.png", png_bytes(), "image/png"))
     assert created["image_url"]
     removed = client.update_flow(created["id"], {}, remove_image=True)
     assert removed["image_url"] is None
@@ -141,21 +141,21 @@ def test_an_unreachable_host_is_named_and_the_wait_is_bounded() -> None:
     assert raised.value.__cause__ is None
 
 
-def test_the_retry_budget_bounds_a_persistent_server_error(emulator: EmulatorServer) -> None:
+def test_the_retry_budget_bounds_a_persistent_server_error(server: EmulatorServer) -> None:
     import time
 
-    client = PushsmmClient(emulator.base_url, KEY_A, reads=read_retry(total=50, backoff_factor=0.2),
+    client = PushsmmClient(server.base_url, KEY_A, reads=read_retry(total=50, backoff_factor=0.2),
                            retry_timeout=1.5)
-    emulator.set_faults(fault("error", statuses=[503], methods=["GET"]))
+    server.set_faults(fault("error", statuses=[503], methods=["GET"]))
     started = time.monotonic()
     with pytest.raises(PushsmmApiError, match="kept failing until the retry time ran out"):
         client.list_flows()
     assert time.monotonic() - started < 3.5
 
 
-def test_a_rate_limit_that_outlasts_the_budget_says_so(emulator: EmulatorServer) -> None:
-    client = PushsmmClient(emulator.base_url, KEY_A, reads=read_retry(backoff_factor=0.01), retry_timeout=0.5)
-    emulator.set_faults(fault("error", statuses=[429], methods=["GET"]))
+def test_a_rate_limit_that_outlasts_the_budget_says_so(server: EmulatorServer) -> None:
+    client = PushsmmClient(server.base_url, KEY_A, reads=read_retry(backoff_factor=0.01), retry_timeout=0.5)
+    server.set_faults(fault("error", statuses=[429], methods=["GET"]))
     with pytest.raises(PushsmmApiError, match=r"rate limit .* pushsmm:retryTimeout") as raised:
         client.list_flows()
     assert raised.value.status == 429

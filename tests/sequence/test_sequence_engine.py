@@ -18,8 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import FlowSequence, FlowStep, get_website_output
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.adoption.helpers import Printed, account_config, planned_flow_ops, writes
-from tests.support import ROOT, inline_stack
+from tests.support import ROOT, Printed, account_config, inline_stack, planned_flow_ops, writes
 
 pytestmark = pytest.mark.engine
 
@@ -60,10 +59,6 @@ class SequenceStack:
     def flows(self) -> dict[str, dict[str, Any]]:
         return {f["name"]: f for f in self.server.flows_for(KEY)}
 
-    def preview_ops(self) -> dict[str, str]:
-        """Preview, returning each Flow's planned operation by resource name."""
-        return planned_flow_ops(self.stack, self.printed)
-
 
 @pytest.fixture(scope="module")
 def seq(pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SequenceStack]:
@@ -88,8 +83,8 @@ def test_01_up_makes_one_flow_per_step_with_the_wait_from_its_delay(seq: Sequenc
 def test_02_inserting_a_step_creates_one_flow_and_leaves_the_others(seq: SequenceStack) -> None:
     before = seq.ids()
     seq.steps.insert(1, ("halfday", "12h", {"name": "Half a day", "title": "Still here?", "description": "Hi."}))
-    assert seq.preview_ops() == {"onb-welcome": "same", "onb-halfday": "create", "onb-tips": "same",
-                                 "onb-later": "same"}
+    assert planned_flow_ops(seq.stack, **seq.printed.io) == {"onb-welcome": "same", "onb-halfday": "create",
+                                                             "onb-tips": "same", "onb-later": "same"}
     seq.stack.up(**seq.printed.io)
     after = seq.ids()
     assert sorted(after) == ["halfday", "later", "tips", "welcome"]  # (the state keeps object keys sorted)
