@@ -47,10 +47,16 @@ def update(server: EmulatorServer, flow_id: int, key: str = KEY_A, /, **fields: 
     )
 
 
+def call(server: EmulatorServer, method: str, path: str, key: str | None = KEY_A, *,
+         headers: dict[str, str] | None = None, timeout: Any = TIMEOUT, **kwargs: Any) -> requests.Response:
+    """``method`` on an API path with the key's bearer header (``key=None`` sends none) and any other ``headers``."""
+    sent = {**(bearer(key) if key is not None else {}), **(headers or {})}
+    return requests.request(method, f"{server.base_url}{path}", headers=sent, timeout=timeout, **kwargs)
+
+
 def get(server: EmulatorServer, path: str, key: str | None = KEY_A, **params: Any) -> requests.Response:
     """GET an API path (``key=None`` sends no auth header)."""
-    headers = bearer(key) if key is not None else {}
-    return requests.get(f"{server.base_url}{path}", headers=headers, params=params, timeout=TIMEOUT)
+    return call(server, "GET", path, key, params=params)
 
 
 def assert_error(response: requests.Response, status: int, title: str, wire_status: int | str | None = None) -> None:

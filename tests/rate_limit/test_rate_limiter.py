@@ -33,22 +33,29 @@ def limiter(fake: FakeTime, rpm: int | None = None, notices: list[tuple[float, s
                        notify=lambda s, why: notices.append((s, why)) if notices is not None else None)
 
 
+@pytest.fixture
+def fake() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def lim(fake: FakeTime) -> RateLimiter:
+    """A limiter with no requests-per-minute budget, on ``fake``'s clock."""
+    return limiter(fake)
+
+
 def headers(remaining: int, reset: float, limit: int = 60) -> dict[str, str]:
     return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(reset)}
 
 
-def test_no_headers_and_no_budget_never_waits() -> None:
-    fake = FakeTime()
-    lim = limiter(fake)
+def test_no_headers_and_no_budget_never_waits(fake: FakeTime, lim: RateLimiter) -> None:
     for _ in range(500):
         lim.acquire()
         lim.observe({})
     assert fake.sleeps == [] and lim.remaining() is None
 
 
-def test_waits_for_the_reset_when_the_server_window_is_used_up() -> None:
-    fake = FakeTime()
-    lim = limiter(fake)
+def test_waits_for_the_reset_when_the_server_window_is_used_up(fake: FakeTime, lim: RateLimiter) -> None:
     reset = START + 40
     for remaining in (2, 1, 0):
         lim.acquire()
@@ -59,10 +66,8 @@ def test_waits_for_the_reset_when_the_server_window_is_used_up() -> None:
     assert fake.now >= reset
 
 
-def test_requests_still_unanswered_count_as_spent() -> None:
+def test_requests_still_unanswered_count_as_spent(fake: FakeTime, lim: RateLimiter) -> None:
     """Three in flight after a report of 3 remaining: the fourth waits, with no answer in between."""
-    fake = FakeTime()
-    lim = limiter(fake)
     lim.acquire()
     lim.observe(headers(3, START + 10))
     for _ in range(3):
@@ -72,10 +77,8 @@ def test_requests_still_unanswered_count_as_spent() -> None:
     assert fake.sleeps == [pytest.approx(10.1)]
 
 
-def test_the_lowest_count_of_the_window_wins_whatever_the_order_of_answers() -> None:
+def test_the_lowest_count_of_the_window_wins_whatever_the_order_of_answers(fake: FakeTime, lim: RateLimiter) -> None:
     """The server counted b before a, but a's answer comes last: the count must not go back up."""
-    fake = FakeTime()
-    lim = limiter(fake)
     lim.acquire()
     lim.acquire()
     lim.observe(headers(0, START + 5))
@@ -85,9 +88,7 @@ def test_the_lowest_count_of_the_window_wins_whatever_the_order_of_answers() -> 
     assert fake.sleeps == [pytest.approx(5.1)]
 
 
-def test_a_request_that_failed_without_an_answer_is_no_longer_in_flight() -> None:
-    fake = FakeTime()
-    lim = limiter(fake)
+def test_a_request_that_failed_without_an_answer_is_no_longer_in_flight(fake: FakeTime, lim: RateLimiter) -> None:
     lim.acquire()
     lim.observe(headers(2, START + 5))
     lim.acquire()
@@ -95,35 +96,25 @@ def test_a_request_that_failed_without_an_answer_is_no_longer_in_flight() -> Non
     assert lim.remaining() == 2
 
 
-def test_an_answer_from_a_window_that_is_over_is_ignored() -> None:
+@pytest.mark.parametrize(("left_in_new_window", "stale_remaining", "stale_reset"), [
+    pytest.param(1, 58, START + 10, id="its-reset-is-past"),
+    # pushsmm may round the reset up: an old window's answer can still name a reset in the future.
+    pytest.param(58, 2, START + 11, id="its-reset-rounded-up-is-still-ahead"),
+])
+def test_a_late_answer_from_the_previous_window_is_ignored(left_in_new_window: int, stale_remaining: int,
+                                                           stale_reset: float, fake: FakeTime,
+                                                           lim: RateLimiter) -> None:
     """A request of the old window answered after the reset must not undo what the new window said."""
-    fake = FakeTime()
-    lim = limiter(fake)
-    lim.acquire()  # answered late, below
-    lim.acquire()
-    lim.observe(headers(0, START + 10))
-    lim.acquire()  # waits for the reset
-    lim.observe(headers(1, fake.now + 60))  # the new window: 1 left
-    lim.observe(headers(58, START + 10))  # stale: its window is over
-    assert lim.remaining() == 1
-
-
-def test_a_late_answer_from_the_previous_window_is_ignored_even_before_its_advertised_reset() -> None:
-    """pushsmm may round the reset up: an old window's answer can still name a reset in the future."""
-    fake = FakeTime()
-    lim = limiter(fake)
     lim.acquire()  # answered late, below
     lim.acquire()
     lim.observe(headers(0, START + 10))
     lim.acquire()  # waits for the reset, START + 10.1
-    lim.observe(headers(58, fake.now + 60))  # the new window
-    lim.observe(headers(2, START + 11))  # the old window's answer, its reset rounded up: still stale
-    assert lim.remaining() == 58
+    lim.observe(headers(left_in_new_window, fake.now + 60))  # the new window
+    lim.observe(headers(stale_remaining, stale_reset))  # the old window's answer: stale
+    assert lim.remaining() == left_in_new_window
 
 
-def test_a_fresh_window_used_up_by_requests_in_flight_waits_for_their_answer() -> None:
-    fake = FakeTime()
-    lim = limiter(fake)
+def test_a_fresh_window_used_up_by_requests_in_flight_waits_for_their_answer(fake: FakeTime, lim: RateLimiter) -> None:
     lim.acquire()
     lim.observe(headers(0, START + 5, limit=1))
     lim.acquire()  # waits for the reset: a fresh window of 1
@@ -143,9 +134,7 @@ def test_a_fresh_window_used_up_by_requests_in_flight_waits_for_their_answer() -
     assert fake.now >= START + 10
 
 
-def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
-    fake = FakeTime()
-    lim = limiter(fake)
+def test_a_new_window_after_the_reset_starts_from_the_limit(fake: FakeTime, lim: RateLimiter) -> None:
     lim.acquire()
     lim.observe(headers(0, START + 1))
     lim.acquire()  # waits about 1 s
@@ -155,9 +144,8 @@ def test_a_new_window_after_the_reset_starts_from_the_limit() -> None:
     assert len(fake.sleeps) == 1
 
 
-def test_a_relative_reset_is_read_as_seconds_and_a_far_one_is_capped_at_a_window() -> None:
-    fake = FakeTime()
-    lim = limiter(fake)
+def test_a_relative_reset_is_read_as_seconds_and_a_far_one_is_capped_at_a_window(fake: FakeTime,
+                                                                                  lim: RateLimiter) -> None:
     lim.acquire()
     lim.observe(headers(0, 7))
     lim.acquire()
@@ -178,19 +166,17 @@ def test_requests_per_minute_is_a_sliding_window() -> None:
     assert fake.sleeps == [pytest.approx(30)]
 
 
-def test_the_stricter_of_the_two_budgets_wins() -> None:
+@pytest.mark.parametrize(("rpm", "remaining", "wait"), [
+    pytest.param(100, 0, 20.1, id="the-server-window-is-stricter"),
+    pytest.param(1, 50, 60, id="requests-per-minute-is-stricter"),
+])
+def test_the_stricter_of_the_two_budgets_wins(rpm: int, remaining: int, wait: float) -> None:
     fake = FakeTime()
-    lim = limiter(fake, rpm=100)
+    lim = limiter(fake, rpm=rpm)
     lim.acquire()
-    lim.observe(headers(0, START + 20))
+    lim.observe(headers(remaining, START + 20))
     lim.acquire()
-    assert fake.sleeps == [pytest.approx(20.1)]
-    fake2 = FakeTime()
-    strict = limiter(fake2, rpm=1)
-    strict.acquire()
-    strict.observe(headers(50, START + 20))
-    strict.acquire()
-    assert fake2.sleeps == [pytest.approx(60)]
+    assert fake.sleeps == [pytest.approx(wait)]
 
 
 def test_long_waits_are_announced_once_short_ones_never() -> None:
