@@ -1,4 +1,8 @@
-"""Shared fixtures: finding the Pulumi CLI for engine tests, an emulator per test, a provider against it, a clock."""
+"""The suite's rules and shared fixtures.
+
+Rule: every test has exactly one level marker (unit, integration, engine: pyproject.toml). Fixtures: the Pulumi
+CLI for engine tests, an emulator per test, a provider against it, a clock, and the emulators of the engine tests.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,25 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowProvider
 from tests.cli_stack import Admin
 from tests.emulator.helpers import FakeClock
-from tests.support import CLI_HELP, ENGINE_KEY, KEY_A, KEY_B, configured_provider, find_pulumi_bin_dir
+from tests.support import (
+    CLI_HELP,
+    ENGINE_KEY,
+    KEY_A,
+    KEY_B,
+    LEVELS,
+    configured_provider,
+    find_pulumi_bin_dir,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a test without exactly one level marker: its module's ``pytestmark`` names the level."""
+    wrong = [item.nodeid for item in items if sum(item.get_closest_marker(level) is not None for level in LEVELS) != 1]
+    if wrong:
+        raise pytest.UsageError(f"each test needs exactly one of the markers {', '.join(LEVELS)} (its module's "
+                                f"pytestmark); these have none or several: {', '.join(wrong[:20])}")
 
 
 @pytest.fixture(scope="session")

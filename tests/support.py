@@ -142,6 +142,9 @@ def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
 
 # --- engine tests --------------------------------------------------------------------------------
 
+LEVELS = ("unit", "integration", "engine")
+"""The level markers (pyproject.toml): each test has exactly one, from its module's ``pytestmark``."""
+
 CLI_HELP = (
     "Install the Pulumi CLI, or run `scripts/bootstrap-pulumi` (or `make test`), which builds it from Go "
     "modules into ~/.cache/pulumi-pushsmm/ and puts it on PATH."

@@ -11,6 +11,8 @@ from pulumi_pushsmm.errors import PushsmmError
 from pulumi_pushsmm.provider import FlowProvider
 from tests.support import KEY_A, KEY_B, VALID, checked, flow_requests
 
+pytestmark = pytest.mark.integration
+
 
 def test_on_delete_must_be_delete_or_disable() -> None:
     result = FlowProvider().check({}, {**VALID, "on_delete": "remove"})

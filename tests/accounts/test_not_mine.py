@@ -10,6 +10,8 @@ from pulumi_pushsmm.provider import FlowProvider
 from pulumi_pushsmm.reporting import FlowOperationError
 from tests.support import KEY_A, KEY_B, checked, configured_provider, stored, website_of
 
+pytestmark = pytest.mark.integration
+
 
 def test_another_accounts_flow_is_never_taken_for_gone(server: EmulatorServer) -> None:
     provider_a, provider_b = configured_provider(server, KEY_A), configured_provider(server, KEY_B)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.unit
+
 
 def test_imported_resource_names_are_readable_and_do_not_depend_on_order() -> None:
     from pulumi_pushsmm.adopt import resource_names

@@ -15,6 +15,8 @@ import requests
 from pulumi_pushsmm.client import PushsmmClient, _api_message, _data
 from pulumi_pushsmm.errors import PushsmmApiError, PushsmmNotFoundError
 
+pytestmark = pytest.mark.unit
+
 
 def response(status: int, body: Any = None, *, raw: bytes | None = None, **headers: str) -> requests.Response:
     """A requests Response as the adapter would build it."""

@@ -14,6 +14,8 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.errors import PushsmmConfigError
 from pulumi_pushsmm.transport import configure_logging
 
+pytestmark = pytest.mark.integration
+
 KEY = "transport-key-5c1e-DO-NOT-LEAK"
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from tests.support import VALID
 
+pytestmark = pytest.mark.unit
+
 HEAVY = ("pulumi", "grpc", "requests", "pulumi_pushsmm.provider", "pulumi_pushsmm.client", "pulumi_pushsmm.transport",
          "pulumi_pushsmm.flow")
 

@@ -10,6 +10,8 @@ import pytest
 
 from pulumi_pushsmm.snapshot import FlowSnapshot, Page
 
+pytestmark = pytest.mark.unit
+
 
 class Account:
     """An account of ``count`` flows listed ``page_size`` to a page, counting list requests."""

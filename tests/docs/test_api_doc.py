@@ -11,6 +11,8 @@ import pytest
 
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 DOC = ROOT / "docs" / "pushsmm-api.md"
 # `module.attr...` where the module is one of the package's or the emulator's (checked below)
 _DOTTED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)")

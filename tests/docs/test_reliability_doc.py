@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "RELIABILITY.md"
 _NAMED = re.compile(r"`(tests/[\w/]+\.py)(?:::(\w+))?`")

@@ -24,6 +24,8 @@ from tests.emulator.helpers import (
     multipart,
 )
 
+pytestmark = pytest.mark.integration
+
 # --- auth --------------------------------------------------------------------------------------------------------
 
 

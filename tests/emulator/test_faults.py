@@ -22,6 +22,8 @@ from tests.emulator.helpers import (
     update,
 )
 
+pytestmark = pytest.mark.integration
+
 
 def put_faults(server: EmulatorServer, *rules: dict[str, Any], seed: int | None = None) -> requests.Response:
     """Switch faults over the admin surface, as a client outside the process would."""

@@ -22,6 +22,8 @@ from tests.emulator.helpers import (
     website_of,
 )
 
+pytestmark = pytest.mark.integration
+
 REFERENCE_KEYS = {
     "id", "user_id", "website_id", "name", "title", "description", "url", "image_url", "settings", "wait_time",
     "wait_time_type", "is_enabled", "total_sent_push_notifications", "total_displayed_push_notifications",

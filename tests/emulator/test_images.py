@@ -10,6 +10,8 @@ import requests
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.emulator.helpers import IMAGES, KEY_A, TIMEOUT, bearer, call, create, created, get, multipart, png_bytes
 
+pytestmark = pytest.mark.integration
+
 UPLOAD_ERROR_KEYS = {"message", "status", "details"}
 
 

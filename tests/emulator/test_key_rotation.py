@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
+
+pytestmark = pytest.mark.integration
 
 
 def test_a_rotated_key_replaces_the_old_one_and_keeps_the_account() -> None:

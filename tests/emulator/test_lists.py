@@ -22,6 +22,8 @@ from tests.emulator.helpers import (
     website_of,
 )
 
+pytestmark = pytest.mark.integration
+
 
 def make_flows(server: EmulatorServer, count: int, key: str = KEY_A, **fields: Any) -> list[int]:
     """Create ``count`` flows directly through the backend (fast), returning their ids."""

@@ -11,6 +11,8 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.emulator.ui import schedule_text, ttl_text
 from tests.emulator.helpers import KEY_A, KEY_B, TIMEOUT, created, get, png_bytes, segment_of, website_of
 
+pytestmark = pytest.mark.integration
+
 
 def page(server: EmulatorServer, query: str = "") -> str:
     response = requests.get(f"{server.admin_url}/ui{query}", timeout=TIMEOUT)

@@ -16,6 +16,8 @@ import pytest
 from pulumi_pushsmm.errors import PushsmmApiError
 from pulumi_pushsmm.reporting import FlowOperationError, install_error_formatting, user_facing
 
+pytestmark = pytest.mark.unit
+
 
 class _Provider:
     @user_facing("updating")

@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.engine
+
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("sdk_host_driver.py")
 
@@ -82,7 +84,6 @@ def _drive(python: Path) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.engine
 @pytest.mark.timeout(600)
 def test_each_sdk_host_shows_one_clear_line_for_an_expected_failure(sdk_python: tuple[str, Path]) -> None:
     which, python = sdk_python

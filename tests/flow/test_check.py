@@ -12,6 +12,8 @@ from pulumi_pushsmm import schema
 from pulumi_pushsmm.provider import FlowProvider
 from tests.support import VALID, png_bytes
 
+pytestmark = pytest.mark.unit
+
 
 def check(**changes: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     news = {**VALID, **changes}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pulumi.runtime import rpc
 
 from pulumi_pushsmm import schema
 from pulumi_pushsmm.provider import FlowProvider
 from tests.support import VALID
+
+pytestmark = pytest.mark.unit
 
 PROVIDER = FlowProvider()
 

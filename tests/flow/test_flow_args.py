@@ -15,6 +15,8 @@ from pulumi_pushsmm import Flow, FlowArgs, schema
 from pulumi_pushsmm._resource import resource_props
 from tests.support import ROOT
 
+pytestmark = pytest.mark.unit
+
 INPUTS: dict[str, Any] = {"website_id": 1, "name": "n", "title": "t", "description": "d", "wait_time": 5,
                           "wait_time_type": "minutes"}
 

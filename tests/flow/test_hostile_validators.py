@@ -12,6 +12,8 @@ from pulumi_pushsmm.schema import validate_inputs
 from pulumi_pushsmm.validators import encodable, no_control_characters, read_image_file
 from tests.support import VALID, png_bytes
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\t", "\n", "\x7f", "\x85", "\x9f", "\u202a", "\u202e",
                                   "\u2066", "\u2069"])

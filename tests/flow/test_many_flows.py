@@ -6,9 +6,12 @@ import pickle
 from typing import Any
 
 import pulumi
+import pytest
 
 from pulumi_pushsmm import Flow
 from pulumi_pushsmm._resource import sdk_pickler_unnested
+
+pytestmark = pytest.mark.unit
 
 # More than the ~980 dynamic resources after which the unpatched SDK's wrappers exceed the recursion limit.
 COUNT = 1100

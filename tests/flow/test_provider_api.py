@@ -25,6 +25,8 @@ from tests.support import (
     writes,
 )
 
+pytestmark = pytest.mark.integration
+
 # --- create ---------------------------------------------------------------------------------------
 
 

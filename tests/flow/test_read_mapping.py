@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pulumi_pushsmm import schema
 from pulumi_pushsmm.provider import FlowProvider
+
+pytestmark = pytest.mark.unit
 
 
 def api_flow(**overrides: Any) -> dict[str, Any]:

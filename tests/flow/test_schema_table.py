@@ -15,6 +15,8 @@ from pulumi_pushsmm.flow import Flow, FlowArgs
 from pulumi_pushsmm.validators import RangeByUnit, RequiredWith
 from scripts import gen_docs
 
+pytestmark = pytest.mark.unit
+
 
 def test_table_mistakes_fail_loudly() -> None:
     title = schema.FIELDS_BY_NAME["title"]

@@ -14,6 +14,8 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.lookups import LookupFailed, get_flow, get_flows, get_website, get_websites
 from tests.support import make_flow
 
+pytestmark = pytest.mark.integration
+
 KEY = "lookup-key-A-DO-NOT-LEAK"
 OTHER = "lookup-key-B-DO-NOT-LEAK"
 

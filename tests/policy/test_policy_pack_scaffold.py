@@ -16,6 +16,8 @@ import pulumi_pushsmm
 from pulumi_pushsmm import policy_pack
 from pulumi_pushsmm.policies import PACK_NAME, RULES_BY_NAME
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 # How policy/ is made: it runs in the repository's .venv and installs this checkout with its policy extra.
 REPO_PACK_OPTIONS = ["--virtualenv", "../.venv", "--requirement", "-e ..[policy]"]

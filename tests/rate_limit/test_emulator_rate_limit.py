@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.emulator.helpers import KEY_A, KEY_B, NOT_FOUND, RATE_LIMITED, TIMEOUT, FakeClock, assert_error, get
+
+pytestmark = pytest.mark.integration
 
 
 def headers_of(response: requests.Response) -> tuple[int, int, int]:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from pulumi_pushsmm.client import PushsmmClient
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.transport import RateLimiter
+
+pytestmark = pytest.mark.integration
 
 KEY = "transport-key-5c1e-DO-NOT-LEAK"
 START = 1_800_000_000.0

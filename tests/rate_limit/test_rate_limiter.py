@@ -10,6 +10,8 @@ import pytest
 from pulumi_pushsmm.errors import PushsmmConfigError
 from pulumi_pushsmm.transport import NOTICE_SECONDS, RateLimiter, limiter_for, requests_per_minute_setting
 
+pytestmark = pytest.mark.unit
+
 START = 1_800_000_000.0  # a Unix time, as pushsmm's X-RateLimit-Reset is one
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from pulumi_pushsmm.recover import FLOW_TYPE, recover
 from pulumi_pushsmm.schema import validate_inputs
+
+pytestmark = pytest.mark.unit
 
 PROVIDER_REF = "urn:pulumi:dev::p::pulumi:providers:pulumi-python::default::abc"
 PROVIDER_INPUTS = {"pushsmm:apiKey": "stack-key", "pushsmm:baseUrl": "http://127.0.0.1:1/api"}

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pulumi_pushsmm.recover import FLOW_TYPE, plan
 from pulumi_pushsmm.schema import validate_inputs
+
+pytestmark = pytest.mark.unit
 
 PROVIDER_REF = "urn:pulumi:dev::p::pulumi:providers:pulumi-python::default::abc"
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:xyz"}

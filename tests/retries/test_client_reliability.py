@@ -18,6 +18,8 @@ from pulumi_pushsmm.client import (
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.support import KEY_A
 
+pytestmark = pytest.mark.integration
+
 FORM = {"name": "Reliable", "title": "t", "description": "d", "wait_time": "5", "wait_time_type": "minutes"}
 
 

@@ -10,6 +10,8 @@ from pulumi_pushsmm.provider import FlowProvider
 from pulumi_pushsmm.reporting import FlowOperationError
 from tests.support import KEY_A, calls, checked, configured_provider, stored, website_of
 
+pytestmark = pytest.mark.integration
+
 # --- a create whose answer is lost -----------------------------------------------------------------------
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from urllib3.response import HTTPResponse
 
 from pulumi_pushsmm.client import read_retry, write_retry
+
+pytestmark = pytest.mark.unit
 
 
 def response(status: int, headers: dict[str, str]) -> HTTPResponse:

@@ -13,6 +13,8 @@ from pulumi.dynamic.dynamic import ConfigureRequest, serialize_provider
 from pulumi_pushsmm import flow as flow_module
 from pulumi_pushsmm.provider import FlowProvider
 
+pytestmark = pytest.mark.unit
+
 SECRET = "sk-live-do-not-leak-4242"
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from pulumi_pushsmm.sequence import FlowStep, SequenceError, parse_delay, plan_steps, slug, wait_of
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(("delay", "minutes"), [
     ("10m", 10), ("2h", 120), ("3d", 4320), ("1d12h", 2160), ("1d 12h", 2160), ("90 minutes", 90),
