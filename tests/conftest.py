@@ -1,14 +1,15 @@
 """The suite's rules and shared fixtures.
 
-Rule: every test has exactly one level marker (unit, integration, engine: pyproject.toml). Fixtures: the Pulumi
-CLI for engine tests, an emulator per test, a provider against it, a clock, and the emulators of the engine tests.
+Rules: every test has exactly one level marker (unit, integration, engine: pyproject.toml), and under CI=true
+an engine test may skip only for a reason tests/support.py allows. Fixtures: the Pulumi CLI for engine tests,
+an emulator per test, a provider against it, a clock, and the emulators of the engine tests.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.support import (
     LEVELS,
     configured_provider,
     find_pulumi_bin_dir,
+    skip_refused_in_ci,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,17 +40,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                                 f"pytestmark); these have none or several: {', '.join(wrong[:20])}")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport,
+                                                                                           pytest.TestReport]:
+    """Under CI=true, an engine test's skip for a reason tests/support.py does not allow is a failure."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        failure = skip_refused_in_ci(reason.removeprefix("Skipped: "),
+                                     engine=item.get_closest_marker("engine") is not None, env=os.environ)
+        if failure is not None:
+            report.outcome = "failed"
+            report.longrepr = failure
+    return report
+
+
 @pytest.fixture(scope="session")
 def pulumi_bin_dir() -> Iterator[Path]:
     """Directory holding `pulumi` and its plugins, put on PATH for the session.
 
-    Engine tests skip without the CLI on a developer machine, and fail in CI
-    (CI=true), where a missing CLI means the bootstrap is broken.
+    Engine tests skip without the CLI on a developer machine; in CI (CI=true) the skip
+    is a failure (pytest_runtest_makereport below): a missing CLI means the bootstrap is broken.
     """
     bin_dir = find_pulumi_bin_dir()
     if bin_dir is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but the Pulumi CLI was not found. {CLI_HELP}")
         pytest.skip(f"the Pulumi CLI is not installed. {CLI_HELP}")
     old_path = os.environ.get("PATH", "")
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{old_path}"

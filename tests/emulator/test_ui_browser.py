@@ -56,12 +56,10 @@ class Deployed:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    """Headless Chromium driven through the system chromedriver; fails in CI when it is missing."""
+    """Headless Chromium driven through the system chromedriver; skips when missing (a failure in CI, see conftest)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if chromium is None or driver is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but Chromium or chromedriver is missing. {BROWSER_HELP}")
         pytest.skip(f"Chromium or chromedriver is not installed. {BROWSER_HELP}")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
