@@ -60,7 +60,7 @@ def pulumi_bin_dir() -> Iterator[Path]:
     """Directory holding `pulumi` and its plugins, put on PATH for the session.
 
     Engine tests skip without the CLI on a developer machine; in CI (CI=true) the skip
-    is a failure (pytest_runtest_makereport below): a missing CLI means the bootstrap is broken.
+    is a failure (pytest_runtest_makereport above): a missing CLI means the bootstrap is broken.
     """
     bin_dir = find_pulumi_bin_dir()
     if bin_dir is None:
