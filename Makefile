@@ -27,11 +27,11 @@ lint: venv
 	$(VENV_BIN)/ruff check .
 	$(VENV_BIN)/mypy --strict pulumi_pushsmm
 
-## test: everything — lint, type check, unit, emulator, integration and engine tests
+## test: everything — lint, type check, and the unit, integration and engine tests (pytest markers)
 test: venv tools lint
 	$(WITH_TOOLS) $(VENV_BIN)/python -m pytest
 
-## test-fast: the quick subset while you work (no engine tests)
+## test-fast: the quick subset while you work: the unit and integration tests (-m "not engine")
 test-fast: venv
 	$(VENV_BIN)/python -m pytest -m "not engine"
 

@@ -1,4 +1,4 @@
-"""What tests share: test data (keys, valid inputs, a PNG), the Pulumi pin, and helpers for engine tests.
+"""What tests share: test data, the emulator seen from outside the provider, a configured provider, engine helpers.
 
 Test modules take shared data from here (or from fixtures), never from one another.
 """
@@ -11,7 +11,7 @@ import struct
 import subprocess
 import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ KEY_A = "test-key-account-a-SECRET-aaaa"
 """The API key of the emulator's account A in every test that needs two accounts."""
 KEY_B = "test-key-account-b-SECRET-bbbb"
 """The API key of account B."""
+ENGINE_KEY = "engine-test-key-5d1e-DO-NOT-LEAK"
+"""The API key of the one account of the ``engine_emulator`` fixture; engine tests assert it never leaks."""
 
 VALID: dict[str, Any] = {
     "website_id": 1,
@@ -56,6 +58,73 @@ def png_bytes(width: int = 1, height: int = 1) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
+# --- the emulator, from outside the provider ----------------------------------------------------
+
+
+def bearer(key: str = KEY_A) -> dict[str, str]:
+    """The auth header of a key."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+def multipart(**fields: Any) -> dict[str, Any]:
+    """Form fields for ``requests``' ``files=`` so the body is multipart/form-data."""
+    return {name: (None, str(value)) for name, value in fields.items()}
+
+
+def post_flow(server: EmulatorServer, key: str, fields: dict[str, Any], files: dict[str, Any] | None = None,
+              timeout: float = 10) -> requests.Response:
+    """A raw ``POST /flows`` of ``fields`` (and file parts), as curl or the pushsmm dashboard would send it."""
+    return requests.post(f"{server.base_url}/flows", headers=bearer(key),
+                         files={**multipart(**fields), **(files or {})}, timeout=timeout)
+
+
+def make_flow(server: EmulatorServer, key: str, image: Path | None = None, **fields: Any) -> int:
+    """Create a flow straight through the API, outside Pulumi, and return its id."""
+    form = {"description": "Made by hand", "wait_time": 1, "wait_time_type": "days", **fields}
+    files = {"image": (image.name, image.read_bytes(), "image/png")} if image is not None else None
+    response = post_flow(server, key, form, files)
+    response.raise_for_status()
+    return int(response.json()["data"]["id"])
+
+
+def website_of(server: EmulatorServer, account: int = 0, index: int = 0) -> int:
+    """A seeded website id of a start-up account."""
+    return int(server.accounts[account]["website_ids"][index])
+
+
+def segment_of(server: EmulatorServer, website_id: int, account: int = 0) -> int:
+    """The seeded segment id of a website."""
+    return int(server.accounts[account]["segment_ids"][str(website_id)][0])
+
+
+def stored(server: EmulatorServer, flow_id: str, api_key: str = KEY_A) -> dict[str, Any]:
+    """The flow as the emulator holds it (its own state, not what the provider says)."""
+    flows = {str(f["id"]): f for f in server.flows_for(api_key)}
+    return flows[flow_id]
+
+
+def _logged(server: EmulatorServer, keep: Callable[[dict[str, Any]], bool]) -> list[str]:
+    return [f"{r['method']} {r['path']}" for r in server.request_log() if keep(r)]
+
+
+def calls(server: EmulatorServer) -> list[str]:
+    """Every request the emulator logged, as "METHOD /path"."""
+    return _logged(server, lambda r: True)
+
+
+def writes(server: EmulatorServer) -> list[str]:
+    """The write requests (POST, DELETE) the emulator logged."""
+    return _logged(server, lambda r: r["method"] in ("POST", "DELETE"))
+
+
+def flow_requests(server: EmulatorServer) -> list[str]:
+    """The requests to /api/flows the emulator logged."""
+    return _logged(server, lambda r: str(r["path"]).startswith("/api/flows"))
+
+
+# --- the provider --------------------------------------------------------------------------------
+
+
 def configured_provider(emulator: EmulatorServer, api_key: str = KEY_A) -> FlowProvider:
     """A provider as the engine would configure it from stack config, against ``emulator``."""
     provider = FlowProvider()
@@ -64,7 +133,36 @@ def configured_provider(emulator: EmulatorServer, api_key: str = KEY_A) -> FlowP
     return provider
 
 
+def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
+    """Inputs as the engine hands them to create: after check."""
+    result = provider.check({}, {**VALID, **changes})
+    assert not result.failures, result.failures
+    return result.inputs
+
+
 # --- engine tests --------------------------------------------------------------------------------
+
+LEVELS = ("unit", "integration", "engine")
+"""The level markers (pyproject.toml): each test has exactly one, from its module's ``pytestmark``."""
+
+CI_ALLOWED_SKIPS: tuple[str, ...] = ()
+"""Reasons (prefixes) for which an engine test may still skip under CI=true; tests/conftest.py fails any other skip.
+
+Empty: each engine skip there is today means its check did not run, which in CI must be red. They are: the Pulumi
+CLI not found (the bootstrap is broken), Chromium or chromedriver missing (.ci/run installs them), and a throwaway
+venv or a Pulumi SDK from PyPI that could not be had (tests/errors/test_sdk_versions.py). Add a prefix only for a
+skip that is right in CI too.
+"""
+
+
+def skip_refused_in_ci(reason: str, *, engine: bool, env: Mapping[str, str],
+                       allowed: tuple[str, ...] = CI_ALLOWED_SKIPS) -> str | None:
+    """The failure a skip becomes, or None when it may stand: under CI=true an engine test skips only as allowed."""
+    if not engine or env.get("CI", "").lower() != "true" or reason.startswith(allowed):
+        return None
+    return (f"CI=true, where an engine test may skip only for a reason in tests/support.py CI_ALLOWED_SKIPS; "
+            f"this one did not run: {reason}")
+
 
 CLI_HELP = (
     "Install the Pulumi CLI, or run `scripts/bootstrap-pulumi` (or `make test`), which builds it from Go "
@@ -143,6 +241,11 @@ class EmulatorAdmin:
         self.admin_url = admin_url
         self.user_id = user_id
 
+    @classmethod
+    def of(cls, server: EmulatorServer, account: int = 0) -> EmulatorAdmin:
+        """The admin surface of ``server``, looking at one of its start-up accounts."""
+        return cls(server.admin_url, int(server.accounts[account]["user_id"]))
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = requests.request(method, f"{self.admin_url}{path}", timeout=10, **kwargs)
         response.raise_for_status()
@@ -167,3 +270,41 @@ class EmulatorAdmin:
     def clear_requests(self) -> None:
         """Forget the request log."""
         self._call("DELETE", "/requests")
+
+
+def account_config(server: EmulatorServer, key: str) -> dict[str, auto.ConfigValue]:
+    """Stack config pointing the provider at one emulator account."""
+    return {"pushsmm:apiKey": auto.ConfigValue(key, secret=True),
+            "pushsmm:baseUrl": auto.ConfigValue(server.base_url)}
+
+
+class Printed:
+    """Everything the CLI printed, stdout and stderr."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    @property
+    def io(self) -> dict[str, Any]:
+        """Callbacks for an automation API call."""
+        return {"on_output": self.lines.append, "on_error": self.lines.append}
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def planned_flow_ops(stack: auto.Stack, **io: Any) -> dict[str, str]:
+    """Preview, returning each Flow's planned operation ("create", "update", "same", ...) by resource name.
+
+    ``io`` are the preview's output callbacks (``Printed.io``).
+    """
+    found: dict[str, str] = {}
+
+    def on_event(event: auto.EngineEvent) -> None:
+        pre = event.resource_pre_event
+        if pre and pre.metadata.type.endswith("pushsmm:Flow"):
+            found[pre.metadata.urn.split("::")[-1]] = pre.metadata.op.value
+
+    stack.preview(on_event=on_event, **io)
+    return found

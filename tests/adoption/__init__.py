@@ -1,0 +1,1 @@
+"""Adopting existing flows: adopt_id, and `pushsmm-pulumi import` of a whole account."""

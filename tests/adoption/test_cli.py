@@ -6,6 +6,8 @@ import pytest
 
 from pulumi_pushsmm import cli, recover
 
+pytestmark = pytest.mark.unit
+
 
 def test_import_and_recover_are_subcommands_of_one_command() -> None:
     args = cli.parser().parse_args(["recover", "--dry-run"])

@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.adoption.helpers import make_flow, writes
-from tests.support import ROOT, engine_env, png_bytes
+from tests.support import ROOT, engine_env, make_flow, png_bytes, writes
 
 pytestmark = pytest.mark.engine
 

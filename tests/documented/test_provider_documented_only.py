@@ -22,6 +22,8 @@ from pulumi_pushsmm.provider import FlowProvider
 from pulumi_pushsmm.session import forget_sessions
 from tests.support import KEY_A, KEY_B, VALID, configured_provider
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(autouse=True)
 def fresh_sessions() -> Iterator[None]:

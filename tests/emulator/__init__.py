@@ -1,1 +1,1 @@
-"""Tests of the local pushsmm emulator, all over real HTTP on loopback."""
+"""The local twin of the pushsmm API, over real HTTP on loopback."""

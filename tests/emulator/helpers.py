@@ -7,7 +7,9 @@ from typing import Any
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import KEY_A, KEY_B, png_bytes
+from tests.support import KEY_A, KEY_B, bearer, multipart, png_bytes, post_flow, segment_of, website_of
+
+__all__ = ["KEY_A", "KEY_B", "bearer", "multipart", "png_bytes", "segment_of", "website_of"]  # shared, re-exported
 
 NOT_FOUND = "The resource you are looking for does not exist."
 NO_ACCESS = "You do not have access to the API."
@@ -15,26 +17,6 @@ MISSING_BEARER = "The request is missing the Bearer Authentication header."
 REQUIRED = "You must fill all the required fields."
 RATE_LIMITED = "You reached the limit of requests in one minute, please wait."
 TIMEOUT = 5
-
-
-def bearer(key: str = KEY_A) -> dict[str, str]:
-    """The auth header of a key."""
-    return {"Authorization": f"Bearer {key}"}
-
-
-def multipart(**fields: Any) -> dict[str, Any]:
-    """Form fields for ``requests``' ``files=`` so the body is multipart/form-data."""
-    return {name: (None, str(value)) for name, value in fields.items()}
-
-
-def website_of(server: EmulatorServer, account: int = 0, index: int = 0) -> int:
-    """A seeded website id of a start-up account."""
-    return server.accounts[account]["website_ids"][index]
-
-
-def segment_of(server: EmulatorServer, website_id: int, account: int = 0) -> int:
-    """The seeded segment id of a website."""
-    return server.accounts[account]["segment_ids"][str(website_id)][0]
 
 
 def create(server: EmulatorServer, key: str = KEY_A, /, *, files: Any = None, **fields: Any) -> requests.Response:
@@ -47,12 +29,7 @@ def create(server: EmulatorServer, key: str = KEY_A, /, *, files: Any = None, **
         "description": "Thanks for subscribing",
     }
     merged = {name: value for name, value in {**base, **fields}.items() if value is not None}
-    return requests.post(
-        f"{server.base_url}/flows",
-        headers=bearer(key),
-        files={**multipart(**merged), **(files or {})},
-        timeout=TIMEOUT,
-    )
+    return post_flow(server, key, merged, files, timeout=TIMEOUT)
 
 
 def created(server: EmulatorServer, key: str = KEY_A, /, **fields: Any) -> dict[str, Any]:
@@ -70,10 +47,16 @@ def update(server: EmulatorServer, flow_id: int, key: str = KEY_A, /, **fields: 
     )
 
 
+def call(server: EmulatorServer, method: str, path: str, key: str | None = KEY_A, *,
+         headers: dict[str, str] | None = None, timeout: Any = TIMEOUT, **kwargs: Any) -> requests.Response:
+    """``method`` on an API path with the key's bearer header (``key=None`` sends none) and any other ``headers``."""
+    sent = {**(bearer(key) if key is not None else {}), **(headers or {})}
+    return requests.request(method, f"{server.base_url}{path}", headers=sent, timeout=timeout, **kwargs)
+
+
 def get(server: EmulatorServer, path: str, key: str | None = KEY_A, **params: Any) -> requests.Response:
     """GET an API path (``key=None`` sends no auth header)."""
-    headers = bearer(key) if key is not None else {}
-    return requests.get(f"{server.base_url}{path}", headers=headers, params=params, timeout=TIMEOUT)
+    return call(server, "GET", path, key, params=params)
 
 
 def assert_error(response: requests.Response, status: int, title: str, wire_status: int | str | None = None) -> None:

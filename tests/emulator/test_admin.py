@@ -21,6 +21,8 @@ from tests.emulator.helpers import (
     update,
 )
 
+pytestmark = pytest.mark.integration
+
 
 def admin(server: EmulatorServer, method: str, path: str = "", body: Any = None) -> requests.Response:
     kwargs: dict[str, Any] = {"timeout": TIMEOUT}

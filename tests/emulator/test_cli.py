@@ -18,6 +18,8 @@ import requests
 from pulumi_pushsmm.emulator import DEFAULT_API_KEY
 from tests.emulator.helpers import KEY_A, KEY_B, NOT_FOUND, TIMEOUT, bearer, multipart
 
+pytestmark = pytest.mark.integration
+
 
 @contextmanager
 def cli(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.emulator.helpers import KEY_A, KEY_B, create, get
+
+pytestmark = pytest.mark.integration
 
 
 def test_parallel_creates_and_reads_from_two_accounts(server: EmulatorServer) -> None:

@@ -13,6 +13,8 @@ from urllib3 import HTTPConnectionPool
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.emulator.helpers import KEY_A, TIMEOUT, bearer, multipart
 
+pytestmark = pytest.mark.integration
+
 
 def pool_of(session: requests.Session, url: str) -> HTTPConnectionPool:
     """The one urllib3 pool the session has used for ``url`` (it counts the connections it opened)."""

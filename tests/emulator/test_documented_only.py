@@ -24,6 +24,8 @@ from tests.emulator.helpers import (
     website_of,
 )
 
+pytestmark = pytest.mark.integration
+
 UNDOCUMENTED_API_PATHS = ["/websites", "/websites/", "/websites/1", "/segments", "/segments/", "/segments/1"]
 
 

@@ -17,11 +17,14 @@ from tests.emulator.helpers import (
     TIMEOUT,
     assert_error,
     bearer,
+    call,
     create,
     created,
     get,
     multipart,
 )
+
+pytestmark = pytest.mark.integration
 
 # --- auth --------------------------------------------------------------------------------------------------------
 
@@ -30,7 +33,7 @@ from tests.emulator.helpers import (
 def test_a_missing_bearer_header_is_a_401_with_a_string_status(server: EmulatorServer, header: str | None) -> None:
     headers = {} if header is None else {"Authorization": header}
     for path in ("/flows", "/flows/1", "/websites", "/segments/1"):
-        response = requests.get(f"{server.base_url}{path}", headers=headers, timeout=TIMEOUT)
+        response = call(server, "GET", path, None, headers=headers)
         assert_error(response, 401, MISSING_BEARER, wire_status="401")
 
 
@@ -41,7 +44,7 @@ def test_a_bad_key_has_no_access(server: EmulatorServer, key: str) -> None:
 
 
 def test_the_bearer_scheme_is_case_insensitive(server: EmulatorServer) -> None:
-    response = requests.get(f"{server.base_url}/flows", headers={"Authorization": f"bearer {KEY_A}"}, timeout=TIMEOUT)
+    response = call(server, "GET", "/flows", None, headers={"Authorization": f"bearer {KEY_A}"})
     assert response.status_code == 200
 
 
@@ -110,9 +113,7 @@ def test_trailing_slashes_are_accepted(server: EmulatorServer) -> None:
 def test_a_malformed_multipart_body_is_a_clear_400(server: EmulatorServer, content_type: str, body: bytes) -> None:
     for path in ("/flows", "/flows/1"):
         created(server)
-        response = requests.post(
-            f"{server.base_url}{path}", headers={**bearer(), "Content-Type": content_type}, data=body, timeout=TIMEOUT
-        )
+        response = call(server, "POST", path, headers={"Content-Type": content_type}, data=body)
         assert response.status_code == 400, response.text
         error = response.json()["errors"][0]
         assert error["status"] == 400 and error["title"].startswith("The request body could not be parsed")
@@ -121,12 +122,8 @@ def test_a_malformed_multipart_body_is_a_clear_400(server: EmulatorServer, conte
 
 def test_a_huge_body_is_a_413(server: EmulatorServer) -> None:
     big = b"x" * (9 * 1024 * 1024)
-    response = requests.post(
-        f"{server.base_url}/flows",
-        headers=bearer(),
-        files={**multipart(name="n", title="t", description="d", website_id="1"), "image": ("a.png", big)},
-        timeout=TIMEOUT,
-    )
+    response = call(server, "POST", "/flows",
+                    files={**multipart(name="n", title="t", description="d", website_id="1"), "image": ("a.png", big)})
     assert_error(response, 413, "The request body is too large.")
     assert server.flows_for(KEY_A) == []
 
@@ -136,12 +133,8 @@ def test_a_huge_body_without_a_content_length_is_a_413(server: EmulatorServer) -
         for _ in range(9):
             yield b"name=" + b"x" * (1024 * 1024)
 
-    response = requests.post(
-        f"{server.base_url}/flows",
-        headers={**bearer(), "Content-Type": "application/x-www-form-urlencoded"},
-        data=chunks(),
-        timeout=TIMEOUT,
-    )
+    urlencoded = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = call(server, "POST", "/flows", headers=urlencoded, data=chunks())
     assert_error(response, 413, "The request body is too large.")
 
 
@@ -170,5 +163,4 @@ def test_odd_input_never_breaks_the_server(server: EmulatorServer, fields: dict[
     response = create(server, **fields)
     assert response.status_code in (201, 401), response.text
     flow_id = created(server)["id"]
-    assert requests.post(f"{server.base_url}/flows/{flow_id}", headers=bearer(), files=multipart(**fields),
-                         timeout=TIMEOUT).status_code == 200  # fmt: skip
+    assert call(server, "POST", f"/flows/{flow_id}", files=multipart(**fields)).status_code == 200

@@ -10,7 +10,19 @@ import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer, FaultRule
 from pulumi_pushsmm.emulator.exceptions import InvalidAdminRequest
-from tests.emulator.helpers import KEY_A, RATE_LIMITED, TIMEOUT, assert_error, bearer, create, created, get, update
+from tests.emulator.helpers import (
+    KEY_A,
+    RATE_LIMITED,
+    TIMEOUT,
+    assert_error,
+    call,
+    create,
+    created,
+    get,
+    update,
+)
+
+pytestmark = pytest.mark.integration
 
 
 def put_faults(server: EmulatorServer, *rules: dict[str, Any], seed: int | None = None) -> requests.Response:
@@ -75,7 +87,7 @@ def test_latency_delays_the_answer(server: EmulatorServer) -> None:
 def test_latency_can_make_a_client_time_out(server: EmulatorServer) -> None:
     server.set_faults(FaultRule(kind="latency", latency_ms=500, count=1))
     with pytest.raises(requests.Timeout):
-        requests.get(f"{server.base_url}/flows", headers=bearer(), timeout=(2, 0.1))
+        call(server, "GET", "/flows", timeout=(2, 0.1))
 
 
 def test_latency_combines_with_another_fault(server: EmulatorServer) -> None:
@@ -112,7 +124,7 @@ def test_faults_can_be_limited_to_methods(server: EmulatorServer) -> None:
     put_faults(server, {"kind": "error", "statuses": [500], "methods": ["POST"]})
     assert get(server, "/flows").status_code == 200
     assert create(server).status_code == 500
-    assert requests.delete(f"{server.base_url}/flows/1", headers=bearer(), timeout=TIMEOUT).status_code == 404
+    assert call(server, "DELETE", "/flows/1").status_code == 404
 
 
 def test_faults_can_be_limited_to_the_next_n_requests(server: EmulatorServer) -> None:

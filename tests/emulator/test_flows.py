@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.emulator.helpers import (
@@ -13,9 +12,8 @@ from tests.emulator.helpers import (
     KEY_B,
     NOT_FOUND,
     REQUIRED,
-    TIMEOUT,
     assert_error,
-    bearer,
+    call,
     create,
     created,
     get,
@@ -23,6 +21,8 @@ from tests.emulator.helpers import (
     update,
     website_of,
 )
+
+pytestmark = pytest.mark.integration
 
 REFERENCE_KEYS = {
     "id", "user_id", "website_id", "name", "title", "description", "url", "image_url", "settings", "wait_time",
@@ -79,9 +79,9 @@ def test_wait_time_and_type_are_not_required_despite_the_reference(server: Emula
 
 def test_a_urlencoded_body_is_accepted_and_json_is_not(server: EmulatorServer) -> None:
     fields = {"website_id": "1", "name": "n", "title": "t", "description": "d"}
-    form = requests.post(f"{server.base_url}/flows", headers=bearer(), data=fields, timeout=TIMEOUT)
+    form = call(server, "POST", "/flows", data=fields)
     assert form.status_code == 201
-    as_json = requests.post(f"{server.base_url}/flows", headers=bearer(), json=fields, timeout=TIMEOUT)
+    as_json = call(server, "POST", "/flows", json=fields)
     assert_error(as_json, 401, REQUIRED)  # PHP's $_POST is empty for a JSON body
 
 
@@ -285,11 +285,11 @@ def test_update_of_an_unknown_id_is_a_404(server: EmulatorServer) -> None:
 
 def test_delete_answers_200_with_an_empty_body_then_404(server: EmulatorServer) -> None:
     flow = created(server)
-    url = f"{server.base_url}/flows/{flow['id']}"
-    first = requests.delete(url, headers=bearer(), timeout=TIMEOUT)
+    path = f"/flows/{flow['id']}"
+    first = call(server, "DELETE", path)
     assert first.status_code == 200 and first.content == b""
-    assert_error(get(server, f"/flows/{flow['id']}"), 404, NOT_FOUND)
-    assert_error(requests.delete(url, headers=bearer(), timeout=TIMEOUT), 404, NOT_FOUND)
+    assert_error(get(server, path), 404, NOT_FOUND)
+    assert_error(call(server, "DELETE", path), 404, NOT_FOUND)
 
 
 # --- unsupported methods ---------------------------------------------------------------------------------------
@@ -300,12 +300,12 @@ def test_delete_answers_200_with_an_empty_body_then_404(server: EmulatorServer) 
                                               ("OPTIONS", "/flows")])  # fmt: skip
 def test_an_unsupported_method_is_a_404(server: EmulatorServer, method: str, path: str) -> None:
     created(server)
-    response = requests.request(method, f"{server.base_url}{path}", headers=bearer(), timeout=TIMEOUT)
+    response = call(server, method, path)
     assert_error(response, 404, NOT_FOUND)
 
 
 def test_an_unsupported_method_without_a_key_is_still_a_401(server: EmulatorServer) -> None:
-    response = requests.put(f"{server.base_url}/flows/1", timeout=TIMEOUT)
+    response = call(server, "PUT", "/flows/1", key=None)
     assert response.status_code == 401
 
 

@@ -8,7 +8,9 @@ import pytest
 import requests
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.emulator.helpers import IMAGES, KEY_A, TIMEOUT, bearer, create, created, multipart, png_bytes
+from tests.emulator.helpers import IMAGES, KEY_A, TIMEOUT, bearer, call, create, created, get, multipart, png_bytes
+
+pytestmark = pytest.mark.integration
 
 UPLOAD_ERROR_KEYS = {"message", "status", "details"}
 
@@ -95,7 +97,7 @@ def test_a_failed_upload_on_update_changes_nothing(server: EmulatorServer) -> No
         timeout=TIMEOUT,
     )
     upload_error(response)
-    after = requests.get(f"{server.base_url}/flows/{flow['id']}", headers=bearer(), timeout=TIMEOUT).json()["data"]
+    after = get(server, f"/flows/{flow['id']}").json()["data"]
     assert after == flow
 
 
@@ -115,5 +117,5 @@ def test_image_remove_drops_the_image(server: EmulatorServer) -> None:
 
 def test_deleting_a_flow_deletes_its_image(server: EmulatorServer) -> None:
     flow = created(server, files={"image": ("a.png", png_bytes())})
-    requests.delete(f"{server.base_url}/flows/{flow['id']}", headers=bearer(), timeout=TIMEOUT)
+    call(server, "DELETE", f"/flows/{flow['id']}")
     assert requests.get(flow["image_url"], timeout=TIMEOUT).status_code == 404

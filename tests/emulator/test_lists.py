@@ -15,11 +15,14 @@ from tests.emulator.helpers import (
     TIMEOUT,
     assert_error,
     bearer,
+    call,
     created,
     get,
     update,
     website_of,
 )
+
+pytestmark = pytest.mark.integration
 
 
 def make_flows(server: EmulatorServer, count: int, key: str = KEY_A, **fields: Any) -> list[int]:
@@ -159,7 +162,7 @@ def test_key_a_never_reads_lists_changes_or_deletes_key_b_flows(server: Emulator
     assert [f["id"] for f in get(server, "/flows", KEY_B).json()["data"]] == [theirs["id"]]
     assert_error(get(server, f"/flows/{theirs['id']}"), 404, NOT_FOUND)
     assert_error(update(server, theirs["id"], title="hijacked"), 404, NOT_FOUND)
-    response = requests.delete(f"{server.base_url}/flows/{theirs['id']}", headers=bearer(KEY_A), timeout=TIMEOUT)
+    response = call(server, "DELETE", f"/flows/{theirs['id']}", KEY_A)
     assert_error(response, 404, NOT_FOUND)
     assert get(server, f"/flows/{theirs['id']}", KEY_B).json()["data"] == theirs
     assert [f["title"] for f in server.flows_for(KEY_B)] == ["B&#39;s flow"]

@@ -11,6 +11,8 @@ import requests
 from pulumi_pushsmm.emulator import EmulatorServer
 from tests.emulator.helpers import KEY_A, KEY_B, TIMEOUT, created, get, png_bytes
 
+pytestmark = pytest.mark.integration
+
 
 def test_a_new_server_on_the_same_db_file_has_the_same_data(tmp_path: Path) -> None:
     db = tmp_path / "emulator.db"

@@ -20,7 +20,7 @@ REAL_BASE = "https://pushsmm.com/api"
 # docs/pushsmm-api.md: the code sends meta.total_results where the reference shows meta.total.
 DOCUMENTED_RENAMES = {"meta.total": "meta.total_results"}
 
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+pytestmark = [pytest.mark.integration, pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")]
 
 
 def reference_examples() -> list[tuple[str, str, Any]]:

@@ -20,6 +20,8 @@ from tests.emulator.helpers import (
     website_of,
 )
 
+pytestmark = pytest.mark.integration
+
 COUNTERS = ("sent", "displayed", "clicked", "closed")
 
 

@@ -1,4 +1,4 @@
-"""The HTML view at /_emulator/ui, read as HTML over HTTP (the browser test is tests/engine/test_emulator_ui.py)."""
+"""The HTML view at /_emulator/ui, read as HTML over HTTP (the browser test is tests/emulator/test_ui_browser.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import requests
 from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.emulator.ui import schedule_text, ttl_text
 from tests.emulator.helpers import KEY_A, KEY_B, TIMEOUT, created, get, png_bytes, segment_of, website_of
+
+pytestmark = pytest.mark.integration
 
 
 def page(server: EmulatorServer, query: str = "") -> str:

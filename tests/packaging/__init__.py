@@ -1,0 +1,1 @@
+"""The package as a user installs it: the wheel outside the repository."""

@@ -1,1 +1,1 @@
-"""Unit tests of the pushsmm policy rules, without the Pulumi engine."""
+"""The pushsmm policy rules, the pulumi_policy pack, and `pushsmm-policy-pack new`."""

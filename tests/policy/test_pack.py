@@ -31,6 +31,8 @@ from pulumi_policy.secret import secrets_preserving_proxy
 from pulumi_pushsmm.policies import RULES, RULES_BY_NAME, TYPE_TOKEN, UNKNOWN, flow_policies, flow_records, plain_props
 from tests.policy.helpers import flow
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
 POLICY_DIR = ROOT / "policy"

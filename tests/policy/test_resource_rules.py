@@ -19,6 +19,8 @@ from pulumi_pushsmm.policies import (
 from pulumi_pushsmm.policies.resource_rules import campaign_slug
 from tests.policy.helpers import flow
 
+pytestmark = pytest.mark.unit
+
 # --- https ---------------------------------------------------------------------------------------
 
 

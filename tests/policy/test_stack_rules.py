@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pulumi_pushsmm.policies import (
     UNKNOWN,
     FlowRecord,
@@ -10,6 +12,8 @@ from pulumi_pushsmm.policies import (
     check_unique_names,
 )
 from tests.policy.helpers import record
+
+pytestmark = pytest.mark.unit
 
 # --- unique names --------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Several accounts: Account and the per-flow settings (account=, on_delete), and "not mine" never taken for "gone"."""

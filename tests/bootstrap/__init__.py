@@ -1,0 +1,1 @@
+"""The Pulumi CLI the bootstrap provides: the engine runs offline at the pinned version."""

@@ -1,0 +1,1 @@
+"""The HTTP client: reading pushsmm's answers, sessions and proxies, the per-request debug log."""

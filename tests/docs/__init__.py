@@ -1,0 +1,1 @@
+"""The docs name only code and tests that exist."""

@@ -1,0 +1,1 @@
+"""Errors a person can read: one message per expected failure, across the Pulumi SDKs allowed."""

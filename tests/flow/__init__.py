@@ -1,0 +1,1 @@
+"""The Flow resource: check, diff, create/read/update/delete, the schema table, FlowArgs, hostile input."""

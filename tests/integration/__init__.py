@@ -1,1 +1,0 @@
-"""Integration tests: the provider and client against the emulator over real HTTP on loopback."""

@@ -1,0 +1,1 @@
+"""The get_* lookups of websites and flows."""

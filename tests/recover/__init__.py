@@ -1,0 +1,1 @@
+"""`pushsmm-pulumi recover`: settling a killed deploy's pending operations."""

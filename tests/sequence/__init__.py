@@ -1,0 +1,1 @@
+"""FlowSequence: the plan of its steps, and the series under the real engine."""

@@ -1,1 +1,0 @@
-"""Unit tests: no network, no engine."""
