@@ -20,6 +20,8 @@ from tests.cli_stack import Admin
 from tests.emulator.helpers import FakeClock
 from tests.support import (
     CLI_HELP,
+    DEFAULT_MODE,
+    DOCUMENTED_ONLY,
     ENGINE_KEY,
     KEY_A,
     KEY_B,
@@ -99,9 +101,14 @@ def provider(server: EmulatorServer) -> FlowProvider:
 
 
 @pytest.fixture(scope="module")
-def cli_emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
-    """One emulator for a module's `pulumi` CLI tests, each test in an account of its own (tests/cli_stack.py)."""
-    with EmulatorServer(rate_limit=0, seed=5) as running:
+def cli_emulator(request: pytest.FixtureRequest, pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
+    """One emulator for a module's `pulumi` CLI tests, each test in an account of its own (tests/cli_stack.py).
+
+    A module runs its tests in both emulator modes with ``pytestmark = [..., IN_BOTH_MODES]``
+    (tests/support.py): the default, and serving only pushsmm's documented Flows endpoints.
+    """
+    mode = getattr(request, "param", DEFAULT_MODE)
+    with EmulatorServer(rate_limit=0, seed=5, documented_only=mode == DOCUMENTED_ONLY) as running:
         yield running
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from pulumi import automation as auto
 from pulumi.dynamic.config import Config
@@ -144,6 +145,13 @@ def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
 
 LEVELS = ("unit", "integration", "engine")
 """The level markers (pyproject.toml): each test has exactly one, from its module's ``pytestmark``."""
+
+DEFAULT_MODE = "default"
+"""The emulator as the product's code answers: /websites, /segments, whole flows after writes."""
+DOCUMENTED_ONLY = "documented-only"
+"""The emulator serving only pushsmm's documented Flows endpoints, in the reference's shapes."""
+IN_BOTH_MODES = pytest.mark.parametrize("cli_emulator", [DEFAULT_MODE, DOCUMENTED_ONLY], indirect=True, scope="module")
+"""Runs a module's `cli_emulator` tests in both emulator modes (tests/conftest.py)."""
 
 CI_ALLOWED_SKIPS: tuple[str, ...] = ()
 """Reasons (prefixes) for which an engine test may still skip under CI=true; tests/conftest.py fails any other skip.

@@ -1,4 +1,8 @@
-"""Another account's key fails refresh and destroy and changes nothing: "not mine" is not "gone", real CLI."""
+"""Another account's key fails refresh and destroy and changes nothing: "not mine" is not "gone", real CLI.
+
+Both emulator modes: where /websites is not served (documented-only), the key's account is told
+apart by the user_id of its own flows, so the other account has one flow of its own there.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,16 @@ from typing import Any
 import pytest
 
 from tests.cli_stack import Account, Admin, CliStack, new_stack
+from tests.support import IN_BOTH_MODES, make_flow
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, IN_BOTH_MODES]
+
+
+def other_account(admin: Admin) -> Account:
+    """Another account, with one flow of its own (as a real account has), so its user_id shows on its flows."""
+    other = Account(admin)
+    make_flow(admin, other.key, website_id=other.site, name="Someone else's", title="Theirs")  # type: ignore[arg-type]
+    return other
 
 
 def flow_resources(stack: CliStack) -> list[dict[str, Any]]:
@@ -23,7 +35,7 @@ def flow_resources(stack: CliStack) -> list[dict[str, Any]]:
 
 
 def test_another_accounts_key_fails_refresh_and_destroy_and_changes_nothing(tmp_path: Path, admin: Admin) -> None:
-    owner, other = Account(admin), Account(admin)
+    owner, other = Account(admin), other_account(admin)
     stack = new_stack(tmp_path, owner, n="3")
     stack.run("config", "set", "n", "3")
     stack.up()
@@ -34,7 +46,7 @@ def test_another_accounts_key_fails_refresh_and_destroy_and_changes_nothing(tmp_
         done = stack.run(*command, "--run-program", check=False)
         printed = done.stdout + done.stderr
         assert done.returncode != 0, printed
-        assert f"of account {owner.user_id}" in printed and f"account {other.user_id}" in printed
+        assert f"account {owner.user_id}" in printed and f"account {other.user_id}" in printed
         assert "pushsmm:apiKey" in printed and "Traceback" not in printed
         assert flow_resources(stack) == before_state
         assert owner.ids() == before_flows
@@ -48,7 +60,7 @@ def test_another_accounts_key_fails_refresh_and_destroy_and_changes_nothing(tmp_
 
 def test_a_key_from_the_environment_changed_under_plain_refresh_and_destroy(tmp_path: Path, admin: Admin) -> None:
     """The issue's probe as users met it: plain `refresh` and `destroy` read a key the state does not record."""
-    owner, other = Account(admin), Account(admin)
+    owner, other = Account(admin), other_account(admin)
     stack = CliStack(tmp_path, config={"pushsmm:baseUrl": admin.base_url, "site": str(owner.site), "n": "3"})
     stack.run("up", "--yes", "--skip-preview", env={"PUSHSMM_API_KEY": owner.key})
     before_state, before_flows = flow_resources(stack), owner.ids()
@@ -57,7 +69,7 @@ def test_a_key_from_the_environment_changed_under_plain_refresh_and_destroy(tmp_
         done = stack.run(*command, check=False, env={"PUSHSMM_API_KEY": other.key})
         printed = done.stdout + done.stderr
         assert done.returncode != 0, printed
-        assert f"of account {owner.user_id}" in printed and "Traceback" not in printed
+        assert f"account {owner.user_id}" in printed and "Traceback" not in printed
         assert flow_resources(stack) == before_state and owner.ids() == before_flows
     stack.run("destroy", "--yes", "--skip-preview", env={"PUSHSMM_API_KEY": owner.key})
     assert owner.flows() == []

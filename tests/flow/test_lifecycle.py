@@ -2,6 +2,8 @@
 
 The tests in this module run in order on one stack: each step starts from the
 state the previous one left, as a user's successive `pulumi` commands would.
+The whole lifecycle runs twice: against the emulator as the product's code
+answers, and serving only pushsmm's documented Flows endpoints.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from pulumi import automation as auto
 
 from pulumi_pushsmm import Flow, FlowArgs
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import EmulatorAdmin, account_config, inline_stack, make_flow, planned_flow_ops, png_bytes
+from tests.support import (
+    DEFAULT_MODE,
+    DOCUMENTED_ONLY,
+    EmulatorAdmin,
+    account_config,
+    inline_stack,
+    make_flow,
+    planned_flow_ops,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.engine
 
@@ -70,9 +81,10 @@ class Lifecycle:
         return {k: v for k, v in self.stack.outputs()["ids"].value.items()}
 
 
-@pytest.fixture(scope="module")
-def life(pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lifecycle]:
-    server = EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=11)
+@pytest.fixture(scope="module", params=[DEFAULT_MODE, DOCUMENTED_ONLY])
+def life(request: pytest.FixtureRequest, pulumi_bin_dir: Path,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lifecycle]:
+    server = EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=11, documented_only=request.param == DOCUMENTED_ONLY)
     server.start()
     try:
         yield Lifecycle(tmp_path_factory.mktemp("lifecycle"), server)
