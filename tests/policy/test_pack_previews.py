@@ -1,7 +1,7 @@
 """Real previews with the pushsmm-flows pack: every rule caught and passed, config files, remediation, examples.
 
-A preview of Flow resources makes no call to pushsmm, so these stacks point the
-provider at a closed port; only the remediation's `up` needs the emulator.
+A preview of Flow resources without a key makes no call to pushsmm, so these stacks
+point the provider at a closed port; only the remediation's `up` needs the emulator.
 
 The stacks are made from the test's own working directory, as a user's would
 be: the pack is found by its path alone (the bootstrapped language host is
@@ -26,7 +26,9 @@ from tests.support import ENGINE_KEY, ROOT, inline_stack
 pytestmark = pytest.mark.engine
 
 POLICY_DIR = ROOT / "policy"
-OFFLINE = {"PUSHSMM_BASE_URL": "http://127.0.0.1:9/api", "PUSHSMM_ENGINE_KEY": "preview-needs-no-key"}
+# No key: a preview without one asks pushsmm nothing, so these previews never wait on the network. (With a key and
+# an unreachable host a preview waits at most a few seconds: tests/errors/test_preview_bounds_engine.py.)
+OFFLINE = {"PUSHSMM_BASE_URL": "http://127.0.0.1:9/api"}
 GOOD: dict[str, Any] = {
     "website_id": 1, "name": "Welcome", "title": "Hi there", "description": "Thanks for subscribing.",
     "wait_time": 10, "wait_time_type": "minutes", "url": "https://example.com/welcome", "ttl": 86400,
@@ -190,7 +192,7 @@ def test_the_remediation_changes_the_inputs_the_provider_gets(pulumi_bin_dir: Pa
 def test_remediated_tags_reach_pushsmm_and_settle(tmp_path: Path, engine_emulator: EmulatorServer) -> None:
     site = int(engine_emulator.accounts[0]["website_ids"][0])
     program = flows_program({"website_id": site, "name": "Spring Sale!", "utm_source": "", "utm_campaign": ""})
-    env = {"PUSHSMM_BASE_URL": engine_emulator.base_url, "PUSHSMM_ENGINE_KEY": ENGINE_KEY}
+    env = {"PUSHSMM_BASE_URL": engine_emulator.base_url, "PUSHSMM_API_KEY": ENGINE_KEY}
     up = run_with_pack(tmp_path, program, env=env, up=True)
     assert up.succeeded, up.text
     (stored,) = engine_emulator.flows_for(ENGINE_KEY)
