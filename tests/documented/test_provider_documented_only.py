@@ -6,6 +6,7 @@ The emulator's ``documented_only`` mode answers ``/websites`` and ``/segments`` 
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -15,10 +16,13 @@ from typing import Any
 import pytest
 import requests
 
+from pulumi_pushsmm.account import Account
 from pulumi_pushsmm.emulator import EmulatorServer
-from pulumi_pushsmm.errors import FlowOperationError
+from pulumi_pushsmm.errors import FlowOperationError, LookupFailed
+from pulumi_pushsmm.lookups import get_flow, get_flows, get_websites
 from pulumi_pushsmm.ownership import PREVIEW_LOOKUP_SECONDS, _warned
 from pulumi_pushsmm.provider import FlowProvider
+from pulumi_pushsmm.recover import FLOW_TYPE, recover
 from pulumi_pushsmm.session import forget_sessions
 from tests.support import KEY_A, KEY_B, VALID, configured_provider
 
@@ -156,3 +160,33 @@ def test_a_preview_check_is_bounded_and_warns_once_naming_the_host(
     warnings = [r.getMessage() for r in caplog.records
                 if r.levelno == logging.WARNING and r.name.startswith("pulumi_pushsmm")]
     assert len(warnings) == 1 and host in warnings[0] and "did not check website_id and segment" in warnings[0]
+
+
+# --- recover and the lookups need only the Flows endpoints too -----------------------------------------
+
+
+def test_recover_finds_a_stored_pending_create_through_the_flows_list(documented: EmulatorServer) -> None:
+    provider = configured_provider(documented)
+    inputs = checked(provider, website_id=site(documented), name="Pending")
+    stored = provider.create(inputs)  # pushsmm stored it; the killed run never recorded it
+    urn = f"urn:pulumi:dev::p::{FLOW_TYPE}::pending"
+    provider_ref = "urn:pulumi:dev::p::pulumi:providers:pulumi-python::default::abc"
+    deployment = {"resources": [{"urn": provider_ref.rsplit("::", 1)[0], "id": "abc", "inputs": {
+        "pushsmm:apiKey": KEY_A, "pushsmm:baseUrl": documented.base_url}}],
+        "pending_operations": [{"type": "creating", "resource": {
+            "urn": urn, "type": FLOW_TYPE, "custom": True, "provider": provider_ref,
+            "inputs": {**inputs, "__provider": "pickle"}}}]}
+    outcomes = recover(lambda args, stdin: json.dumps({"deployment": deployment}), dry_run=True)
+    assert [(o.decision, o.flow_id) for o in outcomes] == [("imported", stored.id)]
+    provider.delete(stored.id, stored.outs)
+
+
+def test_flow_lookups_work_and_website_lookups_say_why_not(documented: EmulatorServer) -> None:
+    provider = configured_provider(documented)
+    made = provider.create(checked(provider, website_id=site(documented), name="Looked up"))
+    account = Account(api_key=KEY_A, base_url=documented.base_url)
+    assert get_flow(name="Looked up", account=account).id == int(made.id)
+    assert [f.id for f in get_flows(website_id=site(documented), account=account)] == [int(made.id)]
+    with pytest.raises(LookupFailed, match=r"get_websites: pushsmm API GET /websites failed with HTTP 404"):
+        get_websites(account=account)
+    provider.delete(made.id, made.outs)
