@@ -13,41 +13,22 @@ from typing import Final
 TYPE_TOKEN: Final = "pulumi-python:dynamic/pushsmm:Flow"
 """The type of every Flow in a Pulumi stack (a dynamic resource of module ``pushsmm``)."""
 
-API_KEY_CONFIG: Final = "pushsmm:apiKey"
-"""Stack config key of the pushsmm API key (set it with ``--secret``)."""
-
-BASE_URL_CONFIG: Final = "pushsmm:baseUrl"
-"""Stack config key of the API base URL."""
-
-API_KEY_ENV: Final = "PUSHSMM_API_KEY"
-"""Environment variable read when ``pushsmm:apiKey`` is not set."""
-
-BASE_URL_ENV: Final = "PUSHSMM_BASE_URL"
-"""Environment variable read when ``pushsmm:baseUrl`` is not set."""
-
-DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
-"""The real pushsmm API, used when neither the config key nor the variable is set."""
-
-REQUESTS_PER_MINUTE_CONFIG: Final = "pushsmm:requestsPerMinute"
-"""Stack config key of an optional client-side request budget, below pushsmm's own 60 a minute."""
-
-REQUESTS_PER_MINUTE_ENV: Final = "PUSHSMM_REQUESTS_PER_MINUTE"
-"""Environment variable read when ``pushsmm:requestsPerMinute`` is not set."""
+# The settings: each one's stack config key, and the environment variable read when that key is not set.
+# pulumi_pushsmm.session.resolve_settings reads them all; README's "Configuration" says what each does.
+API_KEY_CONFIG, API_KEY_ENV = "pushsmm:apiKey", "PUSHSMM_API_KEY"  # the API key (set it with --secret)
+BASE_URL_CONFIG, BASE_URL_ENV = "pushsmm:baseUrl", "PUSHSMM_BASE_URL"  # the API's base URL
+# An optional client-side request budget, below pushsmm's own 60 a minute:
+REQUESTS_PER_MINUTE_CONFIG, REQUESTS_PER_MINUTE_ENV = "pushsmm:requestsPerMinute", "PUSHSMM_REQUESTS_PER_MINUTE"
+# Seconds one Flow operation may spend retrying, all its requests together:
+RETRY_TIMEOUT_CONFIG, RETRY_TIMEOUT_ENV = "pushsmm:retryTimeout", "PUSHSMM_RETRY_TIMEOUT"
+# true: a 404 counts as "deleted" even when the key cannot be confirmed as the flow owner's:
+TRUST_NOT_FOUND_CONFIG, TRUST_NOT_FOUND_ENV = "pushsmm:trustNotFound", "PUSHSMM_TRUST_NOT_FOUND"
 
 LOG_ENV: Final = "PUSHSMM_LOG"
 """Environment variable that turns on the provider's per-request log (``debug``)."""
 
-RETRY_TIMEOUT_CONFIG: Final = "pushsmm:retryTimeout"
-"""Stack config key: seconds one Flow operation may spend retrying (all its requests together)."""
-
-RETRY_TIMEOUT_ENV: Final = "PUSHSMM_RETRY_TIMEOUT"
-"""Environment variable read when ``pushsmm:retryTimeout`` is not set."""
-
-TRUST_NOT_FOUND_CONFIG: Final = "pushsmm:trustNotFound"
-"""Stack config key: ``true`` counts a 404 as "deleted" when the key cannot be confirmed as the flow owner's."""
-
-TRUST_NOT_FOUND_ENV: Final = "PUSHSMM_TRUST_NOT_FOUND"
-"""Environment variable read when ``pushsmm:trustNotFound`` is not set."""
+DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
+"""The real pushsmm API, used when neither the config key nor the variable is set."""
 
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -85,6 +86,15 @@ def server() -> Iterator[EmulatorServer]:
     """A fresh in-memory emulator with two accounts (keys KEY_A, KEY_B) and no rate limit: the one every test shares."""
     with EmulatorServer(api_keys=[KEY_A, KEY_B], rate_limit=0, seed=0) as running:
         yield running
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """A loopback API URL whose server accepts connections (the kernel's backlog does) and never answers."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/api"
 
 
 @pytest.fixture

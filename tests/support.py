@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -77,6 +78,14 @@ def post_flow(server: EmulatorServer, key: str, fields: dict[str, Any], files: d
     """A raw ``POST /flows`` of ``fields`` (and file parts), as curl or the pushsmm dashboard would send it."""
     return requests.post(f"{server.base_url}/flows", headers=bearer(key),
                          files={**multipart(**fields), **(files or {})}, timeout=timeout)
+
+
+def refused_url() -> str:
+    """A loopback API URL where nothing listens: every connection is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api"
 
 
 def make_flow(server: EmulatorServer, key: str, image: Path | None = None, **fields: Any) -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -24,7 +23,7 @@ from pulumi_pushsmm.ownership import PREVIEW_LOOKUP_SECONDS, _warned
 from pulumi_pushsmm.provider import FlowProvider
 from pulumi_pushsmm.recover import FLOW_TYPE, recover
 from pulumi_pushsmm.session import forget_sessions
-from tests.support import KEY_A, KEY_B, VALID, configured_provider
+from tests.support import KEY_A, KEY_B, VALID, configured_provider, refused_url
 
 pytestmark = pytest.mark.integration
 
@@ -128,20 +127,8 @@ def test_an_owner_that_cannot_be_confirmed_fails_unless_trust_not_found(document
 # --- previews never hang -----------------------------------------------------------------------------
 
 
-def refused_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api"  # nothing listens there any more: connection refused
 
 
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """A server that accepts connections and never answers."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(16)
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/api"
 
 
 @pytest.mark.parametrize("which", ["refused", "silent"])

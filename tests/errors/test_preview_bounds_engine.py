@@ -6,34 +6,21 @@ Before, a preview with a key checked website ids against the account with the fu
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.cli_stack import CliStack
+from tests.support import refused_url
 
 pytestmark = pytest.mark.engine
 
 BOUND_SECONDS = 10.0
 
 
-def refused_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/api"  # nothing listens there any more: connection refused
 
 
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """A server that accepts connections (the kernel's backlog does) and never answers."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(64)
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/api"
 
 
 @pytest.mark.parametrize("which", ["refused", "silent"])
