@@ -4,13 +4,17 @@
 - The HTTP client: :class:`PushsmmConnectionError`, :class:`PushsmmApiError`, :class:`PushsmmNotFoundError`.
 - Flows: :class:`FlowError` (an operation cannot go ahead) and :class:`FlowOperationError` (what the
   provider reports to ``pulumi``, worded by :mod:`pulumi_pushsmm.reporting`).
-- Commands: :class:`RecoveryError` (``pushsmm-pulumi recover``), :class:`AdoptError` (``import``).
+- Commands: :class:`RecoveryError` (``pushsmm-pulumi recover``), :class:`AdoptError` (``import``),
+  :class:`ScaffoldError` (``pushsmm-policy-pack new``).
 - Programs: :class:`LookupFailed` and :class:`SequenceError`.
 
-This module imports nothing, so a program, the emulator or the HTTP client can catch these without
-loading the Pulumi SDK. The two program errors are also ``pulumi.RunError``s, which Pulumi prints as
-their message alone (no traceback); that base class lives in the SDK, so those two classes are made
-on first use (module ``__getattr__``), when the program has the SDK loaded anyway.
+The emulator's errors are not here: they are the twin's HTTP answers, and the twin shares no
+code with the package it stands in for.
+
+This module imports nothing, so a program or the HTTP client can catch these without loading
+the Pulumi SDK. The two program errors are also ``pulumi.RunError``s, which Pulumi prints as
+their message alone (no traceback); that base class lives in the SDK, so those two classes are
+made on first use (module ``__getattr__``), when the program has the SDK loaded anyway.
 """
 
 from __future__ import annotations
@@ -76,6 +80,10 @@ class AdoptError(PushsmmError):
     """``pushsmm-pulumi import`` cannot go ahead (nothing to import, a directory in the way, an image)."""
 
 
+class ScaffoldError(PushsmmError):
+    """``pushsmm-policy-pack new`` cannot write the pack as asked; the message says why and what to do."""
+
+
 if TYPE_CHECKING:
     from pulumi import RunError
 
@@ -115,5 +123,6 @@ __all__ = [
     "PushsmmError",
     "PushsmmNotFoundError",
     "RecoveryError",
+    "ScaffoldError",
     "SequenceError",
 ]

@@ -24,6 +24,7 @@ from string import Template
 from typing import Final
 
 from ._version import __version__
+from .errors import ScaffoldError
 
 PACK_FILES: Final = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt", "config.example.json")
 """The files of a scaffolded pack, in the order they are written."""
@@ -71,10 +72,6 @@ class PackSettings:
         templates = resources.files("pulumi_pushsmm").joinpath("policy_pack_template")
         return {name: Template(templates.joinpath(f"{name}.tmpl").read_text(encoding="utf-8")).substitute(values)
                 for name in PACK_FILES}
-
-
-class ScaffoldError(Exception):
-    """The pack cannot be written as asked; the message says why and what to do."""
 
 
 def write_pack(pack_dir: Path, settings: PackSettings, *, force: bool = False) -> list[Path]:
