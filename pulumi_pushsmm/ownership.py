@@ -25,14 +25,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from .errors import FlowError, PushsmmError
 from .names import API_KEY_CONFIG, TRUST_NOT_FOUND_CONFIG
 from .retry_budget import retry_budget
-
-if TYPE_CHECKING:
-    from .session import AccountSession
 
 PREVIEW_LOOKUP_SECONDS: Final = 3.0
 """The most a preview spends asking pushsmm about a flow's targets, all requests and retries together."""
@@ -61,10 +58,44 @@ def warn_once(host: str, topic: str, message: str) -> None:
     logger.warning("%s", message)
 
 
+class _Settings(Protocol):
+    @property
+    def api_key(self) -> str | None:
+        """The account's key (None: not set)."""
+
+    @property
+    def trust_not_found(self) -> bool:
+        """Whether a 404 that cannot be confirmed counts as "deleted"."""
+
+
+class AccountLists(Protocol):
+    """What the checks read of an account: its session's settings and cached lists (None: not served)."""
+
+    @property
+    def host(self) -> str:
+        """The API's host, for messages."""
+
+    @property
+    def settings(self) -> _Settings:
+        """The account's settings."""
+
+    def website_hosts(self) -> dict[int, str] | None:
+        """Website id -> host (None: ``/websites`` not served)."""
+
+    def website_owners(self) -> set[int]:
+        """The user ids owning the account's websites."""
+
+    def segment_websites(self) -> dict[int, int] | None:
+        """Segment id -> website id (None: ``/segments`` not served)."""
+
+    def all_flows(self) -> list[dict[str, Any]]:
+        """Every flow of the account."""
+
+
 class AccountChecks:
     """The ownership checks of one account, asked through its session's cached lists."""
 
-    def __init__(self, session: AccountSession) -> None:
+    def __init__(self, session: AccountLists) -> None:
         self._session = session
         self._preview_lookup_failed = False
 
