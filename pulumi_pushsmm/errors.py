@@ -4,7 +4,8 @@
 - The HTTP client: :class:`PushsmmConnectionError`, :class:`PushsmmApiError`, :class:`PushsmmNotFoundError`.
 - Flows: :class:`FlowError` (an operation cannot go ahead) and :class:`FlowOperationError` (what the
   provider reports to ``pulumi``, worded by :mod:`pulumi_pushsmm.reporting`).
-- Commands: :class:`RecoveryError` (``pushsmm-pulumi recover``), :class:`AdoptError` (``import``).
+- Commands: :class:`RecoveryError` (``pushsmm-pulumi recover``), :class:`AdoptError` (``import``),
+  :class:`DeployError` (``preview``, ``up``, ``drift`` across stacks).
 - Programs: :class:`LookupFailed` and :class:`SequenceError`.
 
 This module imports nothing, so a program, the emulator or the HTTP client can catch these without
@@ -76,6 +77,10 @@ class AdoptError(PushsmmError):
     """``pushsmm-pulumi import`` cannot go ahead (nothing to import, a directory in the way, an image)."""
 
 
+class DeployError(PushsmmError):
+    """``pushsmm-pulumi preview``, ``up`` or ``drift`` cannot start (no project, an unknown stack, no pulumi)."""
+
+
 if TYPE_CHECKING:
     from pulumi import RunError
 
@@ -106,6 +111,7 @@ else:
 
 __all__ = [
     "AdoptError",
+    "DeployError",
     "FlowError",
     "FlowOperationError",
     "LookupFailed",
