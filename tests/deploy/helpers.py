@@ -73,8 +73,8 @@ class Stacks(CliStack):
         return self.project.parent / "state" / ".pulumi" / "stacks" / "reliability" / f"{stack}.json"
 
     def flow_ids(self, stack: str = "") -> list[str]:
-        """The ids of the Flow resources in a stack's state."""
-        exported = json.loads(self.run("stack", "export", "--stack", stack or self.names[0]).stdout)
+        """The ids of the Flow resources in a stack's state (default: the selected stack's)."""
+        exported = json.loads(self.run("stack", "export", *(["--stack", stack] if stack else [])).stdout)
         return sorted(str(r["id"]) for r in exported["deployment"].get("resources") or []
                       if r["type"].endswith("pushsmm:Flow"))
 
