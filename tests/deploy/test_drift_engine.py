@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.cli_stack import Admin
 from tests.deploy.helpers import POLICY_PACK, Stacks, by_name, section
 from tests.support import EmulatorAdmin
 
@@ -18,16 +16,14 @@ pytestmark = pytest.mark.engine
 
 
 @pytest.fixture(scope="module")
-def stacks(cli_emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stacks]:
-    made = Stacks(tmp_path_factory.mktemp("drift"), Admin(cli_emulator.admin_url, cli_emulator.base_url),
-                  ["dev", "prod"])
-    made.up_all()
-    dev = made.accounts["dev"]
+def stacks(deployed: Stacks, cli_emulator: EmulatorServer) -> Stacks:
+    """dev and prod deployed, then in dev one flow changed and one deleted by hand."""
+    dev = deployed.accounts["dev"]
     by_hand = EmulatorAdmin(cli_emulator.admin_url, dev.user_id)
     flows = by_name(dev)
     by_hand.drift(flows["Welcome"]["id"], title="Changed by hand")
     by_hand.delete(flows["Tips"]["id"])
-    yield made
+    return deployed
 
 
 def test_1_drift_lists_the_changed_field_and_the_deleted_flow_and_writes_no_state(stacks: Stacks,

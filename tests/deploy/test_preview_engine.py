@@ -8,14 +8,12 @@ in pushsmm (an out-of-band change that `--refresh` shows as the change putting i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.cli_stack import Admin
 from tests.deploy.helpers import POLICY_PACK, Stacks, by_name, section
 from tests.support import EmulatorAdmin
 
@@ -23,11 +21,8 @@ pytestmark = pytest.mark.engine
 
 
 @pytest.fixture(scope="module")
-def stacks(cli_emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stacks]:
-    made = Stacks(tmp_path_factory.mktemp("preview"), Admin(cli_emulator.admin_url, cli_emulator.base_url),
-                  ["dev", "prod"])
-    made.up_all()
-    yield made
+def stacks(deployed: Stacks) -> Stacks:
+    return deployed
 
 
 def preview(stacks: Stacks, out: Path) -> tuple[int, str, dict[str, Any]]:

@@ -3,24 +3,14 @@ and it finishes a rollout whose first stack's `pulumi up` was SIGKILLed once ask
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pulumi_pushsmm.emulator import EmulatorServer
 from tests.cli_stack import PROGRAM, Account, Admin, CliStack, N, assert_exactly_the_programs_flows, killed_mid_up
 from tests.deploy.helpers import POLICY_PACK, Stacks, section
 
 pytestmark = pytest.mark.engine
-
-
-@pytest.fixture(scope="module")
-def module_admin(cli_emulator: EmulatorServer) -> Iterator[Admin]:
-    surface = Admin(cli_emulator.admin_url, cli_emulator.base_url)
-    surface.clear_faults()
-    yield surface
-    surface.clear_faults()
 
 
 def test_a_rollout_stops_at_the_failing_stack_and_says_which_were_done(module_admin: Admin, tmp_path: Path) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.cli_stack import Admin
 from tests.deploy import workflow
 from tests.deploy.helpers import POLICY_PACK, Stacks, by_name, section
 from tests.support import EmulatorAdmin
@@ -20,15 +18,14 @@ pytestmark = pytest.mark.engine
 
 
 @pytest.fixture(scope="module")
-def stacks(cli_emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stacks]:
-    made = Stacks(tmp_path_factory.mktemp("workflow"), Admin(cli_emulator.admin_url, cli_emulator.base_url),
-                  ["dev", "prod"])
+def stacks(dev_and_prod: Stacks) -> Stacks:
+    made = dev_and_prod
     # Laid out as the workflow expects: the project names its virtualenv `venv`, which the workflow makes
     # (here it is this one), so pulumi runs the program and the provider there whatever is on PATH.
     (made.project / "venv").symlink_to(Path(sys.prefix))
     (made.project / "Pulumi.yaml").write_text(
         "name: reliability\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n")
-    yield made
+    return made
 
 
 def runner_env(stacks: Stacks, tmp_path: Path) -> dict[str, str]:
