@@ -22,10 +22,12 @@ venv: $(VENV)/.installed
 tools:
 	scripts/bootstrap-pulumi
 
-## lint: ruff and mypy --strict
+## lint: ruff, mypy --strict, and the CI example workflow: actionlint (with shellcheck on its scripts) and zizmor
 lint: venv
 	$(VENV_BIN)/ruff check .
 	$(VENV_BIN)/mypy --strict pulumi_pushsmm
+	PATH="$(VENV_BIN):$$PATH" "$$(scripts/bootstrap-actionlint)" examples/ci/*.yml
+	$(VENV_BIN)/zizmor --offline --persona pedantic examples/ci/*.yml
 
 ## test: everything — lint, type check, and the unit, integration and engine tests (pytest markers)
 test: venv tools lint

@@ -6,6 +6,10 @@ the account's existing flows (see :mod:`pulumi_pushsmm.adopt`).
 ``pushsmm-pulumi recover [--stack S] [--dry-run]`` settles the creates a killed ``pulumi up`` left
 pending, so the next ``up`` makes no duplicate (see :mod:`pulumi_pushsmm.recover`).
 
+``pushsmm-pulumi preview | up | drift --stack A --stack B ...`` work across a project's stacks: previews
+with the policy packs as one Markdown/JSON report, an ordered rollout, and drift reports (see
+:mod:`pulumi_pushsmm.deploy`). Their exit codes are those of ``terraform plan -detailed-exitcode``.
+
 The API key is read from an environment variable (``PUSHSMM_API_KEY``, or the one ``--api-key-env``
 names), never from the command line, where it would show in the shell history and process list.
 """
@@ -18,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .deploy.commands import add_parsers as add_deploy_parsers
 from .errors import PushsmmError
 from .names import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from .recover import add_parser as add_recover_parser
@@ -59,12 +64,19 @@ def parser() -> argparse.ArgumentParser:
                      help="environment variable holding the account's API key (default: %(default)s)")
     imp.set_defaults(run=_import)
     add_recover_parser(commands)
+    add_deploy_parsers(commands)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a subcommand; an expected failure prints one line, not a traceback."""
-    args = parser().parse_args(argv)
+    """Run a subcommand; an expected failure prints one line, not a traceback.
+
+    A usage error exits 1, not argparse's 2: for ``preview`` and ``drift``, 2 means "changes".
+    """
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return 1 if exit_.code == 2 else int(exit_.code or 0)
     try:
         code: int = args.run(args)
     except PushsmmError as exc:

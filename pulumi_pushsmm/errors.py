@@ -5,7 +5,8 @@
 - Flows: :class:`FlowError` (an operation cannot go ahead) and :class:`FlowOperationError` (what the
   provider reports to ``pulumi``, worded by :mod:`pulumi_pushsmm.reporting`).
 - Commands: :class:`RecoveryError` (``pushsmm-pulumi recover``), :class:`AdoptError` (``import``),
-  :class:`ScaffoldError` (``pushsmm-policy-pack new``).
+  :class:`DeployError` (``preview``, ``up``, ``drift`` across stacks), :class:`ScaffoldError`
+  (``pushsmm-policy-pack new``).
 - Programs: :class:`LookupFailed` and :class:`SequenceError`.
 
 The emulator's errors are not here: they are the twin's HTTP answers, and the twin shares no
@@ -80,6 +81,10 @@ class AdoptError(PushsmmError):
     """``pushsmm-pulumi import`` cannot go ahead (nothing to import, a directory in the way, an image)."""
 
 
+class DeployError(PushsmmError):
+    """``pushsmm-pulumi preview``, ``up`` or ``drift`` cannot start (no project, an unknown stack, no pulumi)."""
+
+
 class ScaffoldError(PushsmmError):
     """``pushsmm-policy-pack new`` cannot write the pack as asked; the message says why and what to do."""
 
@@ -114,6 +119,7 @@ else:
 
 __all__ = [
     "AdoptError",
+    "DeployError",
     "FlowError",
     "FlowOperationError",
     "LookupFailed",

@@ -92,7 +92,7 @@ class CliStack:
     """One Pulumi project folder and stack with its own local backend, run through the `pulumi` CLI."""
 
     def __init__(self, root: Path, *, program: str = PROGRAM, config: dict[str, str] | None = None,
-                 secrets: dict[str, str] | None = None, env: dict[str, str] | None = None) -> None:
+                 secrets: dict[str, str] | None = None, env: dict[str, str] | None = None, stack: str = "test") -> None:
         self.root = root
         self.project = root / "project"
         self.project.mkdir(parents=True)
@@ -105,7 +105,7 @@ class CliStack:
         self.env.pop("PUSHSMM_BASE_URL", None)
         self.env.update(env or {})
         self.output: list[str] = []
-        self.run("stack", "init", "test")
+        self.run("stack", "init", stack)
         for key, value in (config or {}).items():
             self.run("config", "set", key, value)
         for key, value in (secrets or {}).items():
@@ -144,7 +144,8 @@ class CliStack:
                       if r["type"].endswith("pushsmm:Flow"))
 
     def up_killed_when(self, ready: Callable[[], bool], timeout: float = 120) -> None:
-        """Start `pulumi up` and SIGKILL its whole process group (CLI, language host, provider) once ``ready()``."""
+        """Start `pulumi up` (of the selected stack) and SIGKILL its whole process group (CLI, language host,
+        provider) once ``ready()``."""
         process = subprocess.Popen(["pulumi", "up", "--yes", "--skip-preview", "--parallel", "8", "--non-interactive"],
                                    cwd=self.project, env=self.env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
@@ -159,6 +160,26 @@ class CliStack:
         finally:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
+
+
+def killed_mid_up(new: Callable[[int], tuple[CliStack, Account]], admin: Admin, kill_after: int,
+                  attempts: int = 3) -> tuple[CliStack, Account]:
+    """A stack (made by ``new(attempt)``) whose `pulumi up` was SIGKILLed with creates in flight, once
+    ``kill_after`` of its flows were stored; the creates the server had already received finish there.
+
+    A SIGKILL in the middle of the file backend's own checkpoint write tears the state file itself
+    ("failed to load checkpoint: EOF"): Pulumi's failure, not this provider's. Then a new stack is killed.
+    """
+    for attempt in range(attempts):
+        stack, account = new(attempt)
+        # Slow creates, so the kill lands with several of them in flight.
+        admin.set_faults([{"kind": "latency", "latency_ms": 400, "methods": ["POST"]}])
+        stack.up_killed_when(lambda account=account: len(account.flows()) >= kill_after)
+        time.sleep(0.6)  # creates already received finish on the server although their client is gone
+        admin.clear_faults()
+        if "failed to load checkpoint" not in stack.run("stack", "export", check=False).stderr:
+            return stack, account
+    raise AssertionError(f"each of {attempts} kills tore the state file itself")
 
 
 def duplicates(flows: list[dict[str, Any]]) -> list[str]:
