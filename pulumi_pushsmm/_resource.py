@@ -16,6 +16,7 @@ import pulumi
 
 from . import schema, state
 from .account import Account
+from .names import did_you_mean
 from .provider import FlowProvider
 from .validators import encodable
 
@@ -57,7 +58,8 @@ def resource_props(
         kwargs = dict(inputs)
     unknown = sorted(set(kwargs) - set(_INPUT_NAMES))
     if unknown:
-        raise TypeError(f"Flow got unknown inputs {unknown}; the inputs are {list(_INPUT_NAMES)}")
+        named = ", ".join(name + did_you_mean(name, _INPUT_NAMES) for name in unknown)
+        raise TypeError(f"Flow got unknown inputs: {named}; the inputs are {list(_INPUT_NAMES)}")
     _refuse_unencodable(kwargs)
     props: dict[str, Any] = {f.name: kwargs.get(f.name) for f in schema.FLOW_FIELDS}
     props[schema.IMAGE_HASH_KEY] = None

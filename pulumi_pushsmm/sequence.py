@@ -27,6 +27,7 @@ import pulumi
 from . import schema
 from .errors import SequenceError
 from .flow import Flow
+from .names import did_you_mean
 
 SEQUENCE_TYPE: Final = "pushsmm:index:FlowSequence"
 
@@ -190,7 +191,8 @@ def _check_fields(label: str, values: Mapping[str, Any]) -> None:
             what = "the sequence's website" if name == "website_id" else "each step's delay"
             raise SequenceError(f"{label}: {name} is set by the sequence (from {what}); leave it out")
         if name not in _STEP_FIELDS:
-            raise SequenceError(f"{label}: {name!r} is not a Flow input; the allowed fields are "
+            raise SequenceError(f"{label}: {name!r} is not a Flow input{did_you_mean(name, _STEP_FIELDS)}; "
+                                "the allowed fields are "
                                 + ", ".join(_STEP_FIELDS))
 
 
