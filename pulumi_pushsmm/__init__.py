@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         get_websites_output,
     )
     from .sequence import FlowSequence, FlowStep
+    from .sequence_args import FlowSequenceArgs, FlowStepFields
 
 # Public name -> the submodule that defines it, imported on first access.
 _LAZY = {
@@ -46,7 +47,9 @@ _LAZY = {
     "FlowArgs": "flow",
     "Account": "account",
     "FlowSequence": "sequence",
+    "FlowSequenceArgs": "sequence_args",
     "FlowStep": "sequence",
+    "FlowStepFields": "sequence_args",
     "GetFlowResult": "lookups",
     "GetSegmentResult": "lookups",
     "GetWebsiteResult": "lookups",
@@ -71,7 +74,9 @@ __all__ = [
     "Flow",
     "FlowArgs",
     "FlowSequence",
+    "FlowSequenceArgs",
     "FlowStep",
+    "FlowStepFields",
     "GetFlowResult",
     "GetSegmentResult",
     "GetWebsiteResult",

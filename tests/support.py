@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import requests
 from pulumi import automation as auto
 from pulumi.dynamic.config import Config
@@ -138,6 +139,35 @@ def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
     result = provider.check({}, {**VALID, **changes})
     assert not result.failures, result.failures
     return result.inputs
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Pulumi mocks that keep each resource's inputs by name; a resource's outputs are its inputs plus ``outputs``."""
+
+    def __init__(self, **outputs: Any) -> None:
+        self.inputs: dict[str, dict[str, Any]] = {}
+        self.outputs = outputs
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs[args.name] = args.inputs
+        return f"{args.name}-id", {**args.inputs, **self.outputs}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def mypy_errors(tmp_path: Path, source: str) -> list[str]:
+    """The ``error:`` lines of ``mypy --strict`` on a program of ``source`` that uses this checkout's package."""
+    program = tmp_path / "program.py"
+    program.write_text(source)
+    # MYPYPATH finds this checkout's package whether it is installed editable or not.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent", str(program)],
+        capture_output=True, text=True, cwd=tmp_path, env={"MYPYPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert (result.returncode == 1) == bool(errors), result.stdout + result.stderr
+    return errors
 
 
 # --- engine tests --------------------------------------------------------------------------------
