@@ -9,11 +9,11 @@ arguments is in :mod:`pulumi_pushsmm._resource`.
 """
 
 # No `from __future__ import annotations` here: TypedDict must see Required[...] at runtime.
-from typing import Any, Literal, NotRequired, Required, TypedDict, overload
+# typing's own Unpack (3.11+): the lowest Pulumi SDK allowed does not bring typing_extensions.
+from typing import Any, Literal, NotRequired, Required, TypedDict, Unpack, overload
 
 import pulumi
 from pulumi.dynamic import Resource
-from typing_extensions import Unpack
 
 from ._resource import PROVIDER as _PROVIDER
 from ._resource import or_default, resource_props, sdk_pickler_unnested
@@ -208,10 +208,24 @@ class Flow(Resource, module="pushsmm", name="Flow"):
             super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> "Flow":
-        """Read an existing flow by its pushsmm id, without managing it."""
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        account: Account | None = None,
+    ) -> "Flow":
+        """Read an existing flow by its pushsmm id without managing it: its inputs and outputs as outputs.
+
+        :param str resource_name: The name of the resource in the Pulumi program.
+        :param pulumi.Input[str] id: The flow's pushsmm id.
+        :param pulumi.ResourceOptions opts: Options for the resource.
+        :param Account account: The pushsmm account (API key and base URL) the flow lives in; default: the
+            stack's pushsmm:apiKey and pushsmm:baseUrl. The key is recorded with the read flow as a secret, so
+            refresh reads it in that account.
+        """
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return Flow(resource_name, FlowArgs(), merged)  # type: ignore[typeddict-item]
+        return Flow(resource_name, FlowArgs(), merged, account=account)  # type: ignore[typeddict-item]
 
     @property
     @pulumi.getter

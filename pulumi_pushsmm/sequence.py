@@ -21,10 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol, overload
+from typing import Any, Final, Protocol, Unpack, overload
 
 import pulumi
-from typing_extensions import Unpack
 
 from . import schema
 from ._resource import call_inputs
