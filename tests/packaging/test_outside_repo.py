@@ -77,10 +77,17 @@ def test_the_build_makes_an_sdist_and_a_wheel_with_every_package_file(dist: Path
     assert f"pulumi_pushsmm-{__version__}.dist-info/licenses/LICENSE" in names
     assert "License-Expression: Apache-2.0" in metadata
     assert "Provides-Extra: policy" in metadata and "Provides-Extra: emulator" in metadata
+    # The long description is README.md itself, and a package index accepts it as it renders it.
+    assert metadata.partition("\n\n")[2] == README
+    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0 and checked.stdout.count("PASSED") == 2, checked.stdout + checked.stderr
     sdist = dist / f"pulumi_pushsmm-{__version__}.tar.gz"
-    listing = subprocess.run(["tar", "tzf", str(sdist)], capture_output=True, text=True, check=True).stdout
-    for name in ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml"):
-        assert f"pulumi_pushsmm-{__version__}/{name}" in listing.split()
+    listing = subprocess.run(["tar", "tzf", str(sdist)], capture_output=True, text=True, check=True).stdout.split()
+    shipped = subprocess.run(["git", "ls-files", "docs", "examples", "tests"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    for name in ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml", *shipped):
+        assert f"pulumi_pushsmm-{__version__}/{name}" in listing, f"the sdist leaves out {name}"
 
 
 @dataclass
@@ -225,7 +232,7 @@ def test_a_new_project_deploys_from_the_installed_wheel_and_its_pack_stops_a_bad
 def test_pip_installs_the_package_from_a_git_url(tmp_path: Path) -> None:
     """README's other route: a git URL (this checkout's committed HEAD stands in for the published repository)."""
     requirement = "pulumi-pushsmm[policy,emulator] @ git+"
-    assert requirement in INSTALL, f"README's install section does not show `{requirement}<repository URL>`"
+    assert requirement in INSTALL, f"README's install section does not show `{requirement}<the repository's URL>`"
     report = tmp_path / "report.json"
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--no-deps", "--report",
                            str(report), f"{requirement}{ROOT.as_uri()}"], capture_output=True, text=True, timeout=600)
