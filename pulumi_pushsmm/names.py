@@ -54,6 +54,9 @@ TRUST_NOT_FOUND_ENV: Final = "PUSHSMM_TRUST_NOT_FOUND"
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""
 
+DEFAULT_VIRTUALENV: Final = "venv"
+"""The virtualenv of a generated project or policy pack, relative to its folder, as `pulumi new python` has it."""
+
 
 def slug(text: str) -> str:
     """A resource-name-friendly key: lower case, words joined by ``-`` (``"Welcome #1"`` -> ``welcome-1``)."""

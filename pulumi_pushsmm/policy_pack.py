@@ -26,13 +26,12 @@ from string import Template
 from typing import Final
 
 from ._version import __version__
+from .names import DEFAULT_VIRTUALENV
 from .package_source import PackageSource, add_source_options, source_from
 
 PACK_FILES: Final = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt", "config.example.json")
 """The files of a scaffolded pack, in the order they are written."""
 
-DEFAULT_VIRTUALENV: Final = "venv"
-"""The pack's virtualenv when the command does not run from one: a folder of its own, as `pulumi policy new` has it."""
 
 
 def default_requirement() -> str:
