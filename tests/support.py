@@ -6,12 +6,13 @@ Test modules take shared data from here (or from fixtures), never from one anoth
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
 import sys
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,24 @@ def mypy_errors(tmp_path: Path, source: str) -> list[str]:
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert (result.returncode == 1) == bool(errors), result.stdout + result.stderr
     return errors
+
+
+def table_rows(text: str, columns: Sequence[str]) -> list[list[str]]:
+    """The rows of a table printed as text, under its header line naming ``columns``; cells two or more spaces apart.
+
+    The line under the header (a rule) is skipped; the table ends at the first line that is not a row.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.split(r"\s{2,}", line.strip()) == list(columns)), None)
+    assert start is not None, f"no table with the columns {list(columns)} in:\n{text}"
+    rows: list[list[str]] = []
+    for line in lines[start + 1:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) == len(columns):
+            rows.append(cells)
+        elif rows:
+            break
+    return rows
 
 
 # --- engine tests --------------------------------------------------------------------------------
