@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Literal, NotRequired, Required, TypedDict
 
 import pulumi
 
+from .flow import FlowOptionalArgs
+
 if TYPE_CHECKING:
     from .lookups import GetSegmentResult, GetWebsiteResult
     from .sequence import FlowStep
@@ -19,11 +21,12 @@ if TYPE_CHECKING:
 __all__ = ["FlowSequenceArgs", "FlowStepFields"]
 
 
-class FlowStepFields(TypedDict, total=False):
+class FlowStepFields(FlowOptionalArgs, total=False):
     """The Flow inputs of one step of a :class:`~pulumi_pushsmm.FlowSequence`, or the defaults of every step.
 
-    The sequence sets website_id for every step and wait_time / wait_time_type from each step's delay; segment also
-    takes a segment as get_segment or get_segment_output found it. A key that is not listed here is refused.
+    Every optional Flow input (FlowOptionalArgs), and those below. The sequence sets website_id for every step and
+    wait_time / wait_time_type from each step's delay; segment also takes a segment as get_segment or
+    get_segment_output found it. A key that is not listed here is refused.
     """
 
     name: NotRequired[pulumi.Input[str]]
@@ -33,40 +36,8 @@ class FlowStepFields(TypedDict, total=False):
     description: NotRequired[pulumi.Input[str]]
     """Body text of the push notification. Required, in the step or in the defaults. Allowed: at most 128
     characters."""
-    url: NotRequired[pulumi.Input[str]]
-    """Landing URL opened on click (http or https). Default: ''. Allowed: at most 512 characters."""
-    image: NotRequired[pulumi.Input[str]]
-    """Path to a local jpg, jpeg, png, svg, webp or gif file (at most 2 MB), uploaded. Default: ''."""
-    button_title_1: NotRequired[pulumi.Input[str]]
-    """Title of the first button. Default: ''. Allowed: at most 16 characters; required when button_url_1 is set."""
-    button_url_1: NotRequired[pulumi.Input[str]]
-    """URL of the first button. Default: ''. Allowed: at most 512 characters; required when button_title_1 is
-    set."""
-    button_title_2: NotRequired[pulumi.Input[str]]
-    """Title of the second button. Default: ''. Allowed: at most 16 characters; required when button_url_2 is
-    set."""
-    button_url_2: NotRequired[pulumi.Input[str]]
-    """URL of the second button. Default: ''. Allowed: at most 512 characters; required when button_title_2 is
-    set."""
-    is_silent: NotRequired[pulumi.Input[bool]]
-    """Send without sound or vibration. Default: False."""
-    is_auto_hide: NotRequired[pulumi.Input[bool]]
-    """Hide the notification automatically. Default: False."""
-    ttl: NotRequired[pulumi.Input[int]]
-    """Seconds the push service keeps trying to deliver the notification. Default: 2419200. Allowed: 0, 900, 1800,
-    3600, 10800, 21600, 43200, 86400, 259200, 432000, 604800, 1209600, 2419200."""
-    urgency: NotRequired[pulumi.Input[Literal["low", "normal", "high"]]]
-    """Delivery urgency. Default: 'normal'. Allowed: low, normal, high."""
-    utm_source: NotRequired[pulumi.Input[str]]
-    """utm_source added to the landing URL. Default: ''. Allowed: at most 128 characters."""
-    utm_medium: NotRequired[pulumi.Input[str]]
-    """utm_medium added to the landing URL. Default: ''. Allowed: at most 128 characters."""
-    utm_campaign: NotRequired[pulumi.Input[str]]
-    """utm_campaign added to the landing URL. Default: ''. Allowed: at most 128 characters."""
     segment: NotRequired["pulumi.Input[Literal['all'] | int] | GetSegmentResult | pulumi.Output[GetSegmentResult]"]
     """Subscribers the flow goes to: "all" or a segment id of the website. Default: 'all'."""
-    is_enabled: NotRequired[pulumi.Input[bool]]
-    """Whether the flow is sent. Default: True."""
     on_delete: NotRequired[pulumi.Input[Literal["delete", "disable"] | None]]
     """What destroying the flow, or removing it from the program, does: "delete" (the default) deletes it in
     pushsmm; "disable" only sets is_enabled off, keeping its history and counters. Changing it sends no request.

@@ -103,6 +103,15 @@ def _param(f: Field, indent: int) -> list[str]:
     return _doc(f":param pulumi.Input[{py_type(f)}] {f.name}: {describe(f)}", indent, hang=True)
 
 
+# What a sequence's step takes beyond a Flow's own type for a field: a looked-up segment.
+_STEP_TYPES = {"segment": '"pulumi.Input[Literal[\'all\'] | int] | GetSegmentResult | pulumi.Output[GetSegmentResult]"'}
+
+
+def shared_fields() -> list[Field]:
+    """The inputs a Flow and a sequence's step declare alike (optional, same type): FlowOptionalArgs' keys."""
+    return [f for f in INPUT_FIELDS if not f.required and f.name not in _STEP_TYPES]
+
+
 def _typed_keys(fields: Iterable[Field], *, step: bool = False) -> list[str]:
     """A TypedDict's keys, one per field, each with its docstring.
 
@@ -112,10 +121,9 @@ def _typed_keys(fields: Iterable[Field], *, step: bool = False) -> list[str]:
     lines = []
     for f in fields:
         wrapper = "Required" if f.required and not step else "NotRequired"
-        value = f"pulumi.Input[{py_type(f)}]"
+        value = _STEP_TYPES.get(f.name, "") if step else ""
+        value = value or f"pulumi.Input[{py_type(f)}]"
         text = describe(f)
-        if step and f.name == "segment":
-            value = '"pulumi.Input[Literal[\'all\'] | int] | GetSegmentResult | pulumi.Output[GetSegmentResult]"'
         if step and f.required:
             note = " Default: the step's key." if f.name == "name" else " Required, in the step or in the defaults."
             text = text.replace(" Required.", note)
@@ -142,7 +150,7 @@ def flow_module() -> str:
     account_doc = ("The pushsmm account (API key and base URL) the flow lives in; default: the stack's "
                    "pushsmm:apiKey and pushsmm:baseUrl. The key is recorded with the flow as a secret, so refresh "
                    "and destroy reach the flow in its own account; a new key is an in-place change.")
-    args_keys = _typed_keys(INPUT_FIELDS)
+    shared = shared_fields()
     properties = []
     for f in (*FLOW_FIELDS, *STATE_FIELDS):
         value = f'pulumi.get(self, "{f.name}")'
@@ -179,10 +187,16 @@ def flow_module() -> str:
         "from .account import Account",
         "from .names import TYPE_TOKEN",
         "",
-        '__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs"]',
+        '__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs", "FlowOptionalArgs"]',
         "",
         "",
-        "class FlowArgs(TypedDict, total=False):",
+        "class FlowOptionalArgs(TypedDict, total=False):",
+        '    """The optional inputs a :class:`Flow` and a FlowSequence\'s steps (``FlowStepFields``) declare alike."""',
+        "",
+        *_typed_keys(shared),
+        "",
+        "",
+        "class FlowArgs(FlowOptionalArgs, total=False):",
         '    """The inputs of a :class:`Flow`, named as the pushsmm API names them.',
         "",
         *_doc(f"Required: {required}. A key that is not listed here is refused.", 4),
@@ -190,7 +204,7 @@ def flow_module() -> str:
         *[line for f in INPUT_FIELDS for line in _param(f, 4)],
         '    """',
         "",
-        *args_keys,
+        *_typed_keys(f for f in INPUT_FIELDS if f not in shared),
         "",
         "",
         'class Flow(Resource, module="pushsmm", name="Flow"):',
@@ -294,6 +308,8 @@ def sequence_args_module() -> str:
         "",
         "import pulumi",
         "",
+        "from .flow import FlowOptionalArgs",
+        "",
         "if TYPE_CHECKING:",
         "    from .lookups import GetSegmentResult, GetWebsiteResult",
         "    from .sequence import FlowStep",
@@ -301,15 +317,15 @@ def sequence_args_module() -> str:
         '__all__ = ["FlowSequenceArgs", "FlowStepFields"]',
         "",
         "",
-        "class FlowStepFields(TypedDict, total=False):",
+        "class FlowStepFields(FlowOptionalArgs, total=False):",
         '    """The Flow inputs of one step of a :class:`~pulumi_pushsmm.FlowSequence`, or the defaults of every step.',
         "",
-        *_doc("The sequence sets website_id for every step and wait_time / wait_time_type from each step's delay; "
-              "segment also takes a segment as get_segment or get_segment_output found it. A key that is not listed "
-              "here is refused.", 4),
+        *_doc("Every optional Flow input (FlowOptionalArgs), and those below. The sequence sets website_id for "
+              "every step and wait_time / wait_time_type from each step's delay; segment also takes a segment as "
+              "get_segment or get_segment_output found it. A key that is not listed here is refused.", 4),
         '    """',
         "",
-        *_typed_keys(STEP_FIELDS, step=True),
+        *_typed_keys((f for f in STEP_FIELDS if f not in shared_fields()), step=True),
         "",
         "",
         "class FlowSequenceArgs(TypedDict, total=False):",

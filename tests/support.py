@@ -321,10 +321,12 @@ class EmulatorAdmin:
         self._call("DELETE", "/requests")
 
 
-def account_config(server: EmulatorServer, key: str) -> dict[str, auto.ConfigValue]:
-    """Stack config pointing the provider at one emulator account."""
+def account_config(server: EmulatorServer, key: str,
+                   secrets: Mapping[str, str] | None = None) -> dict[str, auto.ConfigValue]:
+    """Stack config pointing the provider at one emulator account, and ``secrets`` (by full config key) as secrets."""
     return {"pushsmm:apiKey": auto.ConfigValue(key, secret=True),
-            "pushsmm:baseUrl": auto.ConfigValue(server.base_url)}
+            "pushsmm:baseUrl": auto.ConfigValue(server.base_url),
+            **{name: auto.ConfigValue(value, secret=True) for name, value in (secrets or {}).items()}}
 
 
 class Printed:

@@ -15,7 +15,6 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi import automation as auto
 
 from pulumi_pushsmm import Account, Flow, FlowSequence, FlowStep, get_segment_output, get_segments
 from pulumi_pushsmm.emulator import EmulatorServer
@@ -41,8 +40,7 @@ class LookupStack:
                                     title="Made in the other account", segment=self.other_vip)
         self.printed = Printed()
         self.stack = inline_stack(tmp, self.program, project="pushsmm-lookups",
-                                  config={**account_config(server, KEY),
-                                          "pushsmm-lookups:otherKey": auto.ConfigValue(OTHER_KEY, secret=True)})
+                                  config=account_config(server, KEY, {"pushsmm-lookups:otherKey": OTHER_KEY}))
 
     def program(self) -> None:
         other = Account(api_key=pulumi.Config().require_secret("otherKey"), base_url=self.server.base_url)
