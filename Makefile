@@ -48,7 +48,7 @@ dist: venv
 clean:
 	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache build dist
 
-## generate: regenerate what the schema table declares: pulumi_pushsmm/flow.py and README's Flow field reference
+## generate: regenerate what the schema table declares: pulumi_pushsmm/flow.py, sequence_args.py and README's Flow field reference
 generate: venv
 	$(VENV_BIN)/python scripts/gen_docs.py
 

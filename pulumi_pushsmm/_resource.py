@@ -8,7 +8,7 @@ arguments lives here, where it can be read and tested as ordinary code.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -16,6 +16,7 @@ import pulumi
 
 from . import schema, state
 from .account import Account
+from .names import did_you_mean
 from .provider import FlowProvider
 from .validators import encodable
 
@@ -25,19 +26,16 @@ PROVIDER: Final = FlowProvider()
 _INPUT_NAMES: Final = tuple(f.name for f in schema.INPUT_FIELDS)
 
 
-def resource_props(
-    args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
-    """The resource properties and options of a ``Flow(resource_name, *args, **kwargs)`` call.
+def call_inputs(kind: str, args: tuple[Any, ...], kwargs: Mapping[str, Any],
+                names: Sequence[str]) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """The inputs and options of a ``Flow`` or ``FlowSequence`` call, as generated SDKs take them.
 
-    The inputs come either as one FlowArgs (positionally after the name, or as
-    ``args=``) or as keyword arguments, never both. Unknown names are refused the
-    same way in both forms, so a misspelled key cannot silently drop a setting.
+    ``kind`` is the class's name. The inputs come either as one ``<kind>Args`` (positionally after
+    the name, or as ``args=``) or as keyword arguments, never both; ``opts`` comes after the args or as
+    ``opts=``. Names outside ``names`` are refused the same way in both forms, each with the closest
+    valid one, so a misspelled key cannot silently drop a setting.
     """
     kwargs = dict(kwargs)
-    adopt_id = kwargs.pop(schema.ADOPT_KEY, None)
-    on_delete = kwargs.pop(schema.ON_DELETE_KEY, None)
-    account = kwargs.pop("account", None)
     opts = kwargs.pop("opts", None)
     positional = list(args)
     inputs = kwargs.pop("args", None)
@@ -45,21 +43,37 @@ def resource_props(
         inputs = positional.pop(0)
     if positional:
         if len(positional) > 1 or opts is not None:
-            raise TypeError("Flow takes (resource_name, args, opts): pass inputs as one FlowArgs or as keywords")
+            raise TypeError(f"{kind} takes (resource_name, args, opts): pass inputs as one {kind}Args or as keywords")
         opts = positional[0]
     if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
         raise TypeError(f"opts must be a pulumi.ResourceOptions, not {type(opts).__name__}")
     if inputs is not None:
         if not isinstance(inputs, Mapping):
-            raise TypeError(f"args must be a FlowArgs (a dict of inputs), not {type(inputs).__name__}")
+            raise TypeError(f"args must be a {kind}Args (a dict of inputs), not {type(inputs).__name__}")
         if kwargs:
-            raise TypeError(f"Flow takes a FlowArgs or keyword inputs, not both (got {sorted(kwargs)})")
+            raise TypeError(f"{kind} takes a {kind}Args or keyword inputs, not both (got {sorted(kwargs)})")
         kwargs = dict(inputs)
-    unknown = sorted(set(kwargs) - set(_INPUT_NAMES))
+    unknown = sorted(set(kwargs) - set(names))
     if unknown:
-        raise TypeError(f"Flow got unknown inputs {unknown}; the inputs are {list(_INPUT_NAMES)}")
-    _refuse_unencodable(kwargs)
-    props: dict[str, Any] = {f.name: kwargs.get(f.name) for f in schema.FLOW_FIELDS}
+        named = ", ".join(name + did_you_mean(name, names) for name in unknown)
+        raise TypeError(f"{kind} got unknown inputs: {named}; the inputs are {list(names)}")
+    return kwargs, opts
+
+
+def resource_props(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """The resource properties and options of a ``Flow(resource_name, *args, **kwargs)`` call (see :func:`call_inputs`).
+
+    ``adopt_id``, ``on_delete`` and ``account`` are keywords beside the inputs, as in the generated signature.
+    """
+    kwargs = dict(kwargs)
+    adopt_id = kwargs.pop(schema.ADOPT_KEY, None)
+    on_delete = kwargs.pop(schema.ON_DELETE_KEY, None)
+    account = kwargs.pop("account", None)
+    inputs, opts = call_inputs("Flow", args, kwargs, _INPUT_NAMES)
+    _refuse_unencodable(inputs)
+    props: dict[str, Any] = {f.name: inputs.get(f.name) for f in schema.FLOW_FIELDS}
     props[schema.IMAGE_HASH_KEY] = None
     props[schema.ADOPT_KEY] = adopt_id
     props[schema.ON_DELETE_KEY] = on_delete

@@ -1,7 +1,8 @@
 """``pushsmm-pulumi``: the project's command line, one subcommand per job.
 
-``pushsmm-pulumi import --website-id N | --all [--out DIR]`` writes a Pulumi project that adopts
-the account's existing flows (see :mod:`pulumi_pushsmm.adopt`).
+``pushsmm-pulumi import --website-id N | --all [--out DIR] [--find-links DIR | --index-url URL]`` writes
+a Pulumi project that adopts the account's existing flows, and prints the commands that install and
+deploy it (see :mod:`pulumi_pushsmm.adopt`).
 
 ``pushsmm-pulumi recover [--stack S] [--dry-run]`` settles the creates a killed ``pulumi up`` left
 pending, so the next ``up`` makes no duplicate (see :mod:`pulumi_pushsmm.recover`).
@@ -24,22 +25,23 @@ from pathlib import Path
 
 from .deploy.commands import add_parsers as add_deploy_parsers
 from .errors import PushsmmError
-from .names import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from .names import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_VIRTUALENV
+from .package_source import add_source_options, source_from
 from .recover import add_parser as add_recover_parser
 from .session import resolve_settings
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .adopt import describe, import_account
+    from .adopt import ProjectLayout, import_account, next_steps
 
     api_key = os.environ.get(args.api_key_env)
     if not api_key:
         raise PushsmmError(f"the pushsmm API key is not set: export it as {args.api_key_env}")
     settings = resolve_settings(base_url=args.base_url, api_key=api_key)
     out = Path(args.out)
-    imported = import_account(settings, out, website_ids=None if args.all else args.website_id,
-                              project_name=args.project_name)
-    print(describe(imported, out))
+    layout = ProjectLayout(project_name=args.project_name, virtualenv=args.virtualenv, source=source_from(args))
+    imported = import_account(settings, out, website_ids=None if args.all else args.website_id, layout=layout)
+    print(next_steps(imported, out, layout, settings, args.api_key_env))
     return 0
 
 
@@ -62,6 +64,10 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--base-url", help=f"API base URL (default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL})")
     imp.add_argument("--api-key-env", default=API_KEY_ENV, metavar="VAR",
                      help="environment variable holding the account's API key (default: %(default)s)")
+    imp.add_argument("--virtualenv", default=DEFAULT_VIRTUALENV, metavar="PATH",
+                     help="the project's virtualenv, relative to it or absolute (default: %(default)s, made by the "
+                          "printed commands; give an existing one to use it as it is)")
+    add_source_options(imp)
     imp.set_defaults(run=_import)
     add_recover_parser(commands)
     add_deploy_parsers(commands)

@@ -9,21 +9,58 @@ arguments is in :mod:`pulumi_pushsmm._resource`.
 """
 
 # No `from __future__ import annotations` here: TypedDict must see Required[...] at runtime.
-from typing import Any, Literal, NotRequired, Required, TypedDict, overload
+# typing's own Unpack (3.11+): the lowest Pulumi SDK allowed does not bring typing_extensions.
+from typing import Any, Literal, NotRequired, Required, TypedDict, Unpack, overload
 
 import pulumi
 from pulumi.dynamic import Resource
-from typing_extensions import Unpack
 
 from ._resource import PROVIDER as _PROVIDER
 from ._resource import or_default, resource_props, sdk_pickler_unnested
 from .account import Account
 from .names import TYPE_TOKEN
 
-__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs"]
+__all__ = ["TYPE_TOKEN", "Flow", "FlowArgs", "FlowOptionalArgs"]
 
 
-class FlowArgs(TypedDict, total=False):
+class FlowOptionalArgs(TypedDict, total=False):
+    """The optional inputs a :class:`Flow` and a FlowSequence's steps (``FlowStepFields``) declare alike."""
+
+    url: NotRequired[pulumi.Input[str]]
+    """Landing URL opened on click (http or https). Default: ''. Allowed: at most 512 characters."""
+    image: NotRequired[pulumi.Input[str]]
+    """Path to a local jpg, jpeg, png, svg, webp or gif file (at most 2 MB), uploaded. Default: ''."""
+    button_title_1: NotRequired[pulumi.Input[str]]
+    """Title of the first button. Default: ''. Allowed: at most 16 characters; required when button_url_1 is set."""
+    button_url_1: NotRequired[pulumi.Input[str]]
+    """URL of the first button. Default: ''. Allowed: at most 512 characters; required when button_title_1 is
+    set."""
+    button_title_2: NotRequired[pulumi.Input[str]]
+    """Title of the second button. Default: ''. Allowed: at most 16 characters; required when button_url_2 is
+    set."""
+    button_url_2: NotRequired[pulumi.Input[str]]
+    """URL of the second button. Default: ''. Allowed: at most 512 characters; required when button_title_2 is
+    set."""
+    is_silent: NotRequired[pulumi.Input[bool]]
+    """Send without sound or vibration. Default: False."""
+    is_auto_hide: NotRequired[pulumi.Input[bool]]
+    """Hide the notification automatically. Default: False."""
+    ttl: NotRequired[pulumi.Input[int]]
+    """Seconds the push service keeps trying to deliver the notification. Default: 2419200. Allowed: 0, 900, 1800,
+    3600, 10800, 21600, 43200, 86400, 259200, 432000, 604800, 1209600, 2419200."""
+    urgency: NotRequired[pulumi.Input[Literal["low", "normal", "high"]]]
+    """Delivery urgency. Default: 'normal'. Allowed: low, normal, high."""
+    utm_source: NotRequired[pulumi.Input[str]]
+    """utm_source added to the landing URL. Default: ''. Allowed: at most 128 characters."""
+    utm_medium: NotRequired[pulumi.Input[str]]
+    """utm_medium added to the landing URL. Default: ''. Allowed: at most 128 characters."""
+    utm_campaign: NotRequired[pulumi.Input[str]]
+    """utm_campaign added to the landing URL. Default: ''. Allowed: at most 128 characters."""
+    is_enabled: NotRequired[pulumi.Input[bool]]
+    """Whether the flow is sent. Default: True."""
+
+
+class FlowArgs(FlowOptionalArgs, total=False):
     """The inputs of a :class:`Flow`, named as the pushsmm API names them.
 
     Required: website_id, name, title, description, wait_time, wait_time_type. A key that is not listed here is
@@ -75,45 +112,13 @@ class FlowArgs(TypedDict, total=False):
     """Title of the push notification. Required. Allowed: at most 64 characters."""
     description: Required[pulumi.Input[str]]
     """Body text of the push notification. Required. Allowed: at most 128 characters."""
-    url: NotRequired[pulumi.Input[str]]
-    """Landing URL opened on click (http or https). Default: ''. Allowed: at most 512 characters."""
-    image: NotRequired[pulumi.Input[str]]
-    """Path to a local jpg, jpeg, png, svg, webp or gif file (at most 2 MB), uploaded. Default: ''."""
     wait_time: Required[pulumi.Input[int]]
     """How long after subscribing the flow is sent, in wait_time_type units. Required. Allowed: 1-129600 minutes,
     1-2160 hours, 1-90 days."""
     wait_time_type: Required[pulumi.Input[Literal["minutes", "hours", "days"]]]
     """Unit of wait_time. Required. Allowed: minutes, hours, days."""
-    button_title_1: NotRequired[pulumi.Input[str]]
-    """Title of the first button. Default: ''. Allowed: at most 16 characters; required when button_url_1 is set."""
-    button_url_1: NotRequired[pulumi.Input[str]]
-    """URL of the first button. Default: ''. Allowed: at most 512 characters; required when button_title_1 is
-    set."""
-    button_title_2: NotRequired[pulumi.Input[str]]
-    """Title of the second button. Default: ''. Allowed: at most 16 characters; required when button_url_2 is
-    set."""
-    button_url_2: NotRequired[pulumi.Input[str]]
-    """URL of the second button. Default: ''. Allowed: at most 512 characters; required when button_title_2 is
-    set."""
-    is_silent: NotRequired[pulumi.Input[bool]]
-    """Send without sound or vibration. Default: False."""
-    is_auto_hide: NotRequired[pulumi.Input[bool]]
-    """Hide the notification automatically. Default: False."""
-    ttl: NotRequired[pulumi.Input[int]]
-    """Seconds the push service keeps trying to deliver the notification. Default: 2419200. Allowed: 0, 900, 1800,
-    3600, 10800, 21600, 43200, 86400, 259200, 432000, 604800, 1209600, 2419200."""
-    urgency: NotRequired[pulumi.Input[Literal["low", "normal", "high"]]]
-    """Delivery urgency. Default: 'normal'. Allowed: low, normal, high."""
-    utm_source: NotRequired[pulumi.Input[str]]
-    """utm_source added to the landing URL. Default: ''. Allowed: at most 128 characters."""
-    utm_medium: NotRequired[pulumi.Input[str]]
-    """utm_medium added to the landing URL. Default: ''. Allowed: at most 128 characters."""
-    utm_campaign: NotRequired[pulumi.Input[str]]
-    """utm_campaign added to the landing URL. Default: ''. Allowed: at most 128 characters."""
     segment: NotRequired[pulumi.Input[Literal["all"] | int]]
     """Subscribers the flow goes to: "all" or a segment id of the website. Default: 'all'."""
-    is_enabled: NotRequired[pulumi.Input[bool]]
-    """Whether the flow is sent. Default: True."""
 
 
 class Flow(Resource, module="pushsmm", name="Flow"):
@@ -208,10 +213,24 @@ class Flow(Resource, module="pushsmm", name="Flow"):
             super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> "Flow":
-        """Read an existing flow by its pushsmm id, without managing it."""
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        account: Account | None = None,
+    ) -> "Flow":
+        """Read an existing flow by its pushsmm id without managing it: its inputs and outputs as outputs.
+
+        :param str resource_name: The name of the resource in the Pulumi program.
+        :param pulumi.Input[str] id: The flow's pushsmm id.
+        :param pulumi.ResourceOptions opts: Options for the resource.
+        :param Account account: The pushsmm account (API key and base URL) the flow lives in; default: the
+            stack's pushsmm:apiKey and pushsmm:baseUrl. The key is recorded with the read flow as a secret, so
+            refresh reads it in that account.
+        """
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return Flow(resource_name, FlowArgs(), merged)  # type: ignore[typeddict-item]
+        return Flow(resource_name, FlowArgs(), merged, account=account)  # type: ignore[typeddict-item]
 
     @property
     @pulumi.getter

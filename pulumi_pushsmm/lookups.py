@@ -1,9 +1,11 @@
-"""Lookups for programs: websites and flows of a pushsmm account, named as generated Pulumi SDKs name invokes.
+"""Lookups for programs: websites, segments and flows of a pushsmm account, named as generated Pulumi SDKs name invokes.
 
-``get_websites()``, ``get_website(id=... | host=...)``, ``get_flows(website_id=..., name=...)`` and
-``get_flow(id)`` return plain typed results; each has a ``*_output`` twin that
-takes ``Input``s and returns an ``Output``. A lookup that must be unique fails
-with a message listing what matched when it matches none or several.
+``get_websites()``, ``get_website(id=... | host=...)``, ``get_segments(website_id)``,
+``get_segment(website_id, name=...)``, ``get_flows(website_id=..., name=...)`` and ``get_flow(id)``
+return plain typed results; each has a ``*_output`` twin that takes ``Input``s and returns an
+``Output``. A lookup that must be unique fails with a message listing what matched when it matches
+none or several. ``/websites`` and ``/segments`` are not in pushsmm's published reference: where a
+server does not serve them, their lookups fail naming the server's answer.
 
 They use the same settings as the provider, resolved by the same function
 (:func:`~pulumi_pushsmm.session.resolve_settings`): the stack config
@@ -49,6 +51,22 @@ class GetWebsiteResult:
     """The path the website lives under, usually ``/``."""
     is_enabled: bool
     """Whether the website is enabled in pushsmm."""
+
+
+@dataclass(frozen=True)
+class GetSegmentResult:
+    """A subscriber segment of one website: what a flow's ``segment`` takes (its ``id``)."""
+
+    id: int
+    """The segment's id: the value of a flow's ``segment``. Ids differ between accounts and environments."""
+    website_id: int
+    """The website whose subscribers the segment selects."""
+    name: str
+    """The segment's name in the pushsmm dashboard."""
+    type: str
+    """How pushsmm builds the segment, e.g. ``filter``."""
+    total_subscribers: int
+    """Subscribers in the segment when it was looked up (0 when pushsmm does not say)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,12 @@ def website_result(raw: dict[str, Any]) -> GetWebsiteResult:
                             is_enabled=bool(raw.get("is_enabled", True)))
 
 
+def segment_result(raw: dict[str, Any]) -> GetSegmentResult:
+    """A segment of the API as a :class:`GetSegmentResult`."""
+    return GetSegmentResult(id=int(raw["id"]), website_id=int(raw["website_id"]), name=str(raw.get("name") or ""),
+                            type=str(raw.get("type") or ""), total_subscribers=int(raw.get("total_subscribers") or 0))
+
+
 def flow_result(raw: dict[str, Any]) -> GetFlowResult:
     """A flow of the API as a :class:`GetFlowResult`, its inputs read back through the field table."""
     inputs, computed = wire.read_back(raw)
@@ -132,12 +156,25 @@ def flow_result(raw: dict[str, Any]) -> GetFlowResult:
                          inputs=inputs)
 
 
+def _served(session: AccountSession, what: str, path: str,
+            listed: Callable[[], dict[int, dict[str, Any]] | None]) -> list[dict[str, Any]]:
+    """An optional list's objects by id order; a lookup error naming the server's answer where it is not served."""
+    found = _asking(what, listed)
+    if found is None:  # the server or plan does not serve it (not in pushsmm's published reference)
+        raise LookupFailed(f"{what}: {session.host} does not serve {path}, which is not in pushsmm's published API "
+                           f"reference (it answered: {session.refusal(path)})")
+    return [found[key] for key in sorted(found)]
+
+
 def _websites(account: Account | None, what: str) -> list[GetWebsiteResult]:
     session = _session(account, what)
-    websites = _asking(what, session.websites)
-    if websites is None:  # the server or plan does not serve /websites (not in pushsmm's published reference)
-        raise LookupFailed(f"{what}: {session.refusal('/websites')}")
-    return sorted((website_result(w) for w in websites.values()), key=lambda w: w.id)
+    return [website_result(w) for w in _served(session, what, "/websites", session.websites)]
+
+
+def _segments(account: Account | None, what: str, website_id: int) -> list[GetSegmentResult]:
+    session = _session(account, what)
+    listed = (segment_result(s) for s in _served(session, what, "/segments", session.segments))
+    return [s for s in listed if s.website_id == int(website_id)]
 
 
 def _flows(account: Account | None, what: str) -> list[GetFlowResult]:
@@ -151,6 +188,10 @@ def _listing(items: list[Any], describe: Callable[[Any], str]) -> str:
 
 def _site(w: GetWebsiteResult) -> str:
     return f"{w.id} ({w.host})"
+
+
+def _segment(s: GetSegmentResult) -> str:
+    return f"{s.id} ({s.name!r})"
 
 
 def _flow(f: GetFlowResult) -> str:
@@ -188,6 +229,33 @@ def get_website(*, id: int | None = None, host: str | None = None,
                            + _listing(websites, _site))
     raise LookupFailed(f"{what}: {len(matches)} websites have {wanted}: {_listing(matches, _site)}; "
                        "look the website up by id= instead")
+
+
+def get_segments(website_id: int, *, account: Account | None = None) -> list[GetSegmentResult]:
+    """The segments of one website of the account, by id (an empty list when it has none)."""
+    return _segments(account, "get_segments", website_id)
+
+
+def get_segment(website_id: int, *, name: str, account: Account | None = None) -> GetSegmentResult:
+    """The one segment of the website with exactly this ``name``: its ``id`` is what a flow's ``segment`` takes.
+
+    Fails, listing the website's segments, when none or several match, and naming the server's answer where
+    it does not serve ``/segments``.
+    """
+    what = "get_segment"
+    segments = _segments(account, what, website_id)
+    matches = [s for s in segments if s.name == name]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise LookupFailed(f"{what}: {len(matches)} segments of website {website_id} are named {name!r}: "
+                           f"{_listing(matches, _segment)}; give the flow the segment id instead")
+    websites = _asking(what, _session(account, what).websites) if not segments else None
+    if websites is not None and int(website_id) not in websites:  # unknown where /websites is not served
+        raise LookupFailed(f"{what}: {website_id} is not a website of this account; its websites are: "
+                           + _listing([website_result(w) for _, w in sorted(websites.items())], _site))
+    raise LookupFailed(f"{what}: website {website_id} has no segment named {name!r}; its segments are: "
+                       + _listing(segments, _segment))
 
 
 def get_flows(*, website_id: int | None = None, name: str | None = None,
@@ -263,6 +331,20 @@ def get_website_output(*, id: pulumi.Input[int | None] = None,
     ids, hosts = pulumi.Output.from_input(id), pulumi.Output.from_input(host)
     return pulumi.Output.all(ids, hosts).apply(
         lambda v: _resolved(account, lambda acct: get_website(id=v[0], host=v[1], account=acct)))
+
+
+def get_segments_output(website_id: pulumi.Input[int], *,
+                        account: Account | None = None) -> pulumi.Output[list[GetSegmentResult]]:
+    """:func:`get_segments` taking an Input and returning an Output."""
+    return pulumi.Output.from_input(website_id).apply(
+        lambda site: _resolved(account, lambda acct: get_segments(site, account=acct)))
+
+
+def get_segment_output(website_id: pulumi.Input[int], *, name: pulumi.Input[str],
+                       account: Account | None = None) -> pulumi.Output[GetSegmentResult]:
+    """:func:`get_segment` taking Inputs and returning an Output."""
+    return pulumi.Output.all(website_id, name).apply(
+        lambda v: _resolved(account, lambda acct: get_segment(v[0], name=v[1], account=acct)))
 
 
 def get_flows_output(*, website_id: pulumi.Input[int | None] = None, name: pulumi.Input[str | None] = None,

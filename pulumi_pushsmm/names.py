@@ -1,6 +1,6 @@
 """Small shared names: the Flow type token, stack config keys and environment variables.
 
-This module imports nothing but the standard library's ``re`` and ``typing``, so the
+This module imports nothing but the standard library (``difflib``, ``re``, ``typing``), so the
 emulator, the policies and the docs generator can use these names without
 loading the Pulumi SDK, grpc, requests or the provider.
 """
@@ -8,6 +8,8 @@ loading the Pulumi SDK, grpc, requests or the provider.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from difflib import get_close_matches
 from typing import Final
 
 TYPE_TOKEN: Final = "pulumi-python:dynamic/pushsmm:Flow"
@@ -33,7 +35,16 @@ DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""
 
+DEFAULT_VIRTUALENV: Final = "venv"
+"""The virtualenv of a generated project or policy pack, relative to its folder, as `pulumi new python` has it."""
+
 
 def slug(text: str) -> str:
     """A resource-name-friendly key: lower case, words joined by ``-`` (``"Welcome #1"`` -> ``welcome-1``)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean is_silent?)`` for the choice closest to a misspelled ``name``, or "" when none is close."""
+    close = get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""

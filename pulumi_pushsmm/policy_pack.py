@@ -5,8 +5,10 @@ The pack is the four files of :data:`PACK_FILES`, written from the templates in
 ``__main__.py`` building the pack from :func:`pulumi_pushsmm.policies.flow_policies`,
 a ``requirements.txt`` and ``config.example.json`` with every setting. By default
 the pack runs in the virtualenv the command runs from, so
-``pulumi preview --policy-pack DIR`` works right away. This module loads neither
-pulumi_policy nor the Pulumi SDK: it only writes files.
+``pulumi preview --policy-pack DIR`` works right away. The ``requirements.txt`` installs this
+release from the package index, or from a folder holding its wheel until it is published there
+(``--find-links``; see :mod:`pulumi_pushsmm.package_source`), and the command prints which. This
+module loads neither pulumi_policy nor the Pulumi SDK: it only writes files.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 import shlex
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -25,12 +27,12 @@ from typing import Final
 
 from ._version import __version__
 from .errors import ScaffoldError
+from .names import DEFAULT_VIRTUALENV
+from .package_source import PackageSource, add_source_options, source_from
 
 PACK_FILES: Final = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt", "config.example.json")
 """The files of a scaffolded pack, in the order they are written."""
 
-DEFAULT_VIRTUALENV: Final = "venv"
-"""The pack's virtualenv when the command does not run from one: a folder of its own, as `pulumi policy new` has it."""
 
 
 def default_requirement() -> str:
@@ -59,6 +61,8 @@ class PackSettings:
     """The pack's ``virtualenv`` runtime option, relative to the pack folder (or absolute)."""
     requirement: str
     """The requirements.txt line that installs pulumi_pushsmm with its policy rules."""
+    source: PackageSource = field(default_factory=PackageSource)
+    """Where pip finds pulumi_pushsmm: the package index, or a folder holding its wheel."""
 
     def pack_files(self) -> dict[str, str]:
         """Each file of the pack, by name, as text."""
@@ -66,8 +70,9 @@ class PackSettings:
             "version": __version__,
             "virtualenv": self.virtualenv,
             "virtualenv_arg": shlex.quote(self.virtualenv),
-            "requirement": self.requirement,
+            "requirement_lines": "\n".join([*self.source.pip_options(), self.requirement]),
             "requirement_arg": shlex.quote(self.requirement),
+            "source_args": "".join(f" {option} {shlex.quote(value)}" for option, value in self.source.options()),
         }
         templates = resources.files("pulumi_pushsmm").joinpath("policy_pack_template")
         return {name: Template(templates.joinpath(f"{name}.tmpl").read_text(encoding="utf-8")).substitute(values)
@@ -124,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=default_requirement(),
         help="the requirements.txt line that installs pulumi_pushsmm (default: %(default)s)",
     )
+    add_source_options(new)
     new.add_argument("--force", action="store_true", help="overwrite the pack files already in DIR")
     return parser
 
@@ -136,7 +142,7 @@ def settings_from(args: argparse.Namespace, running: Path | None) -> PackSetting
         virtualenv = virtualenv_option(args.dir, running)
     else:
         virtualenv = DEFAULT_VIRTUALENV
-    return PackSettings(virtualenv=virtualenv, requirement=str(args.requirement))
+    return PackSettings(virtualenv=virtualenv, requirement=str(args.requirement), source=source_from(args))
 
 
 def next_steps(pack_dir: Path, settings: PackSettings, *, has_policy_extra: bool) -> str:
@@ -145,14 +151,13 @@ def next_steps(pack_dir: Path, settings: PackSettings, *, has_policy_extra: bool
         return shlex.quote(str(path))
 
     venv = pack_dir / settings.virtualenv
-    lines = [f"Made the pushsmm-flows policy pack in {pack_dir} (it runs in the virtualenv {venv})."]
+    lines = [f"Made the pushsmm-flows policy pack in {pack_dir} (it runs in the virtualenv {venv}).",
+             settings.source.describe(settings.requirement)]
+    install = f"  {quoted(venv / 'bin' / 'pip')} install -r {quoted(pack_dir / 'requirements.txt')}"
     if not (venv / "bin" / "python").exists():
-        lines += ["Create that virtualenv first:",
-                  f"  python3 -m venv {quoted(venv)}",
-                  f"  {quoted(venv / 'bin' / 'pip')} install -r {quoted(pack_dir / 'requirements.txt')}"]
+        lines += ["Create that virtualenv first:", f"  python3 -m venv {quoted(venv)}", install]
     elif not has_policy_extra:
-        lines += ["pulumi-policy is not installed there; add the policy extra:",
-                  f"  {quoted(venv / 'bin' / 'pip')} install {shlex.quote(settings.requirement)}"]
+        lines += ["pulumi-policy is not installed there; add the policy extra:", install]
     lines += ["Check a preview with it:",
               f"  pulumi preview --policy-pack {quoted(pack_dir)} "
               f"--policy-pack-config {quoted(pack_dir / 'config.example.json')}"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -58,6 +59,11 @@ if TYPE_CHECKING:
 __all__ = ["FlowError", "FlowProvider"]
 
 R = TypeVar("R")
+
+
+# ReadResult takes the inputs a read finds only in SDKs newer than the lowest allowed (3.150 has just id and
+# outs, and the engine then keeps the inputs it had). Asked of the SDK itself, not of its version.
+_READ_RESULT_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult).parameters
 
 
 def _is_unknown(value: Any) -> bool:
@@ -253,6 +259,8 @@ class FlowProvider(ResourceProvider):
                     session.checks.confirm_gone(id_, props, "refresh", own_account=_own_account(props) is not None)
                     return ReadResult("", {})
         outs = state.outputs(flow, state.expand(props))
+        if not _READ_RESULT_TAKES_INPUTS:
+            return ReadResult(str(flow["id"]), state.compact(outs))
         inputs = {**{k: outs[k] for k in state.DIFFED_KEYS}, **state.settings_of(outs)}
         return ReadResult(str(flow["id"]), state.compact(outs), state.compact(inputs))
 

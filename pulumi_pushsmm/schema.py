@@ -333,6 +333,11 @@ STATE_FIELDS: Final[tuple[Field, ...]] = (
 )
 """The provider's own state beside the pushsmm fields (not sent, not in the API object)."""
 
+SEQUENCE_OWNED: Final = frozenset({"website_id", "wait_time", "wait_time_type"})
+"""Inputs a FlowSequence sets itself: the website for every step, the wait from each step's delay."""
+STEP_FIELDS: Final = (*(f for f in INPUT_FIELDS if f.name not in SEQUENCE_OWNED), STATE_FIELDS[2])
+"""What a FlowSequence's step (or its defaults) may set: every other input, and ``on_delete``."""
+
 INPUT_DEFAULTS: Final[Mapping[str, Any]] = {f.name: f.default for f in INPUT_FIELDS if f.optional}
 """What pushsmm stores for each optional input the program leaves out."""
 

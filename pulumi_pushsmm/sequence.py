@@ -12,7 +12,8 @@ step creates one flow and leaves the others alone::
 
 Mistakes in the series itself (a bad delay, delays out of order, a repeated
 key, a field that is not a Flow input) stop the program at preview with a
-message naming the step and the field.
+message naming the step and the field. The typed inputs, :class:`FlowSequenceArgs` and
+:class:`FlowStepFields`, are generated from the schema table (``sequence_args.py``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, Unpack, overload
 
 import pulumi
 
 from . import schema
+from ._resource import call_inputs
+from .account import Account
 from .errors import SequenceError
 from .flow import Flow
+from .lookups import GetSegmentResult
+from .names import did_you_mean
+from .sequence_args import FlowSequenceArgs, FlowStepFields
 
 SEQUENCE_TYPE: Final = "pushsmm:index:FlowSequence"
 
@@ -39,9 +45,8 @@ _DELAY_UNITS: Final = {
 }
 _DELAY_PART: Final = re.compile(r"\s*(\d+)\s*([a-z]+)\s*")
 _KEY: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-# Inputs the sequence sets itself: the website for every step, the wait from each step's delay.
-_SEQUENCE_OWNED: Final = frozenset({"website_id", "wait_time", "wait_time_type"})
-_STEP_FIELDS: Final = (*(f.name for f in schema.INPUT_FIELDS if f.name not in _SEQUENCE_OWNED), schema.ON_DELETE_KEY)
+_STEP_FIELDS: Final = tuple(f.name for f in schema.STEP_FIELDS)
+_SEQUENCE_INPUTS: Final = tuple(FlowSequenceArgs.__annotations__)
 # The longest wait pushsmm allows, in minutes (90 days = 2160 hours = 129600 minutes).
 _MAX_MINUTES: Final = schema.WAIT_TIME_MAX["minutes"]
 
@@ -98,19 +103,21 @@ class FlowStep:
     fields: dict[str, Any] = field(default_factory=dict)
     opts: pulumi.ResourceOptions | None = None
 
-    def __init__(self, key: str, delay: str, *, opts: pulumi.ResourceOptions | None = None, **fields: Any) -> None:
+    def __init__(self, key: str, delay: str, *, opts: pulumi.ResourceOptions | None = None,
+                 **fields: Unpack[FlowStepFields]) -> None:
         self.key, self.delay, self.fields, self.opts = key, delay, dict(fields), opts
 
 
 class FlowSequence(pulumi.ComponentResource):
     """An onboarding series: one child :class:`Flow` per step, for one website, with shared defaults.
 
-    ``website_id`` is the website's id, or pass ``website`` (a result of
-    :func:`pulumi_pushsmm.get_website`, or an Output of one). ``defaults`` are
-    Flow inputs shared by every step (url, utm_*, segment, ttl, buttons,
-    urgency, ``on_delete``, ...). ``steps`` run in order: their delays must
-    strictly increase. ``account`` (an :class:`~pulumi_pushsmm.Account`) is
-    passed to every child flow.
+    Call it as ``FlowSequence(name, FlowSequenceArgs(...), opts)`` or ``FlowSequence(name, opts=opts,
+    **inputs)``. ``website_id`` is the website's id, or pass ``website`` (a result of
+    :func:`pulumi_pushsmm.get_website`, or an Output of one). ``defaults`` are Flow inputs shared by
+    every step (url, utm_*, segment, ttl, buttons, urgency, ``on_delete``, ...); ``segment`` there or
+    in a step also takes a segment that :func:`pulumi_pushsmm.get_segment` (or its ``_output`` twin)
+    found. ``steps`` run in order: their delays must strictly increase. ``account`` (an
+    :class:`~pulumi_pushsmm.Account`) is passed to every child flow.
 
     ``flows`` holds the child flows by step key, in step order; ``ids`` is an
     Output of their pushsmm ids by step key.
@@ -119,27 +126,29 @@ class FlowSequence(pulumi.ComponentResource):
     flows: dict[str, Flow]
     ids: pulumi.Output[dict[str, str]]
 
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        steps: Sequence[FlowStep],
-        website_id: pulumi.Input[int] | None = None,
-        website: _HasId | pulumi.Output[Any] | None = None,
-        defaults: Mapping[str, Any] | None = None,
-        account: Any = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
+    @overload
+    def __init__(self, resource_name: str, args: FlowSequenceArgs, opts: pulumi.ResourceOptions | None = None, *,
+                 account: Account | None = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, *,
+                 account: Account | None = None, **kwargs: Unpack[FlowSequenceArgs]) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Declare the series; see the class docstring. Errors name the step and field at fault."""
-        plan = plan_steps(resource_name, steps, defaults or {})
-        site = _website_id(resource_name, website_id, website)
+        account = kwargs.pop("account", None)
+        inputs, opts = call_inputs("FlowSequence", args, kwargs, _SEQUENCE_INPUTS)
+        if "steps" not in inputs:
+            raise SequenceError(f"FlowSequence {resource_name!r}: steps is required: a list of FlowStep")
+        plan = plan_steps(resource_name, inputs["steps"], inputs.get("defaults") or {})
+        site = _website_id(resource_name, inputs.get("website_id"), inputs.get("website"))
         super().__init__(SEQUENCE_TYPE, resource_name, None, opts)
         self.flows = {}
-        for step, inputs in plan:
+        for step, step_inputs in plan:
             child_opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self), step.opts)
             extra = {"account": account} if account is not None else {}
             self.flows[step.key] = Flow(f"{resource_name}-{step.key}", opts=child_opts, website_id=site,
-                                        **extra, **inputs)
+                                        **extra, **step_inputs)
         self.ids = pulumi.Output.all(*(flow.id for flow in self.flows.values())).apply(
             lambda ids: dict(zip(self.flows, (str(i) for i in ids), strict=True)))
         self.register_outputs({"ids": self.ids})
@@ -180,18 +189,28 @@ def plan_steps(
         wait_time, wait_time_type = wait_of(minutes)
         inputs = {"name": step.key, **defaults, **step.fields,
                   "wait_time": wait_time, "wait_time_type": wait_time_type}
+        if "segment" in inputs:
+            inputs["segment"] = _segment_id(inputs["segment"])
         planned.append((step, inputs))
     return planned
 
 
 def _check_fields(label: str, values: Mapping[str, Any]) -> None:
     for name in values:
-        if name in _SEQUENCE_OWNED:
+        if name in schema.SEQUENCE_OWNED:
             what = "the sequence's website" if name == "website_id" else "each step's delay"
             raise SequenceError(f"{label}: {name} is set by the sequence (from {what}); leave it out")
         if name not in _STEP_FIELDS:
-            raise SequenceError(f"{label}: {name!r} is not a Flow input; the allowed fields are "
+            raise SequenceError(f"{label}: {name!r} is not a Flow input{did_you_mean(name, _STEP_FIELDS)}; "
+                                "the allowed fields are "
                                 + ", ".join(_STEP_FIELDS))
+
+
+def _segment_id(segment: Any) -> Any:
+    """A flow's ``segment`` from a step or the defaults: a looked-up segment (or an Output of one) gives its id."""
+    if isinstance(segment, pulumi.Output):
+        return segment.apply(_segment_id)
+    return segment.id if isinstance(segment, GetSegmentResult) else segment
 
 
 def _website_id(resource_name: str, website_id: pulumi.Input[int] | None,

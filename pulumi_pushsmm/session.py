@@ -144,10 +144,9 @@ class AccountSession:
         self._lock = threading.RLock()
         self._limiter: RateLimiter | None = None
         self._client: PushsmmClient | None = None
-        self._websites: dict[int, dict[str, Any]] | None = None
-        self._segments: dict[int, int] | None = None  # segment id -> website id
+        # Optional list path (/websites, /segments) -> its objects by id, or None where the server does not serve it.
+        self._lists: dict[str, dict[int, dict[str, Any]] | None] = {}
         self._flows: list[dict[str, Any]] | None = None
-        self._served: dict[str, bool] = {}  # optional list path -> whether the server serves it
         self._refusals: dict[str, PushsmmApiError] = {}  # optional list path -> how the server refused it
         self._snapshot: FlowSnapshot | None = None
         self.checks = AccountChecks(self)
@@ -208,12 +207,7 @@ class AccountSession:
 
     def websites(self) -> dict[int, dict[str, Any]] | None:
         """Website id -> website object of the account, fetched once per process; None where not served."""
-        with self._lock:
-            if self._websites is None:
-                listed = self._optional_list("/websites", "website_id values", "the account's first website")
-                self._websites = {} if listed is None else {int(w["id"]): w for w in listed}
-                self._served["/websites"] = listed is not None
-            return self._websites if self._served["/websites"] else None
+        return self._cached_list("/websites", "website_id values", "the account's first website")
 
     def website_hosts(self) -> dict[int, str] | None:
         """Website id -> host for the account; None where ``/websites`` is not served."""
@@ -226,14 +220,14 @@ class AccountSession:
         """The user id(s) owning the key's websites: the account the key belongs to."""
         return {int(w["user_id"]) for w in (self.websites() or {}).values() if w.get("user_id") is not None}
 
+    def segments(self) -> dict[int, dict[str, Any]] | None:
+        """Segment id -> segment object, every website's, fetched once per process; None where not served."""
+        return self._cached_list("/segments", "segment ids", '"all"')
+
     def segment_websites(self) -> dict[int, int] | None:
-        """Segment id -> website id for the account, fetched once per process; None where not served."""
-        with self._lock:
-            if self._segments is None:
-                listed = self._optional_list("/segments", "segment ids", '"all"')
-                self._segments = {} if listed is None else {int(s["id"]): int(s["website_id"]) for s in listed}
-                self._served["/segments"] = listed is not None
-            return self._segments if self._served["/segments"] else None
+        """Segment id -> website id for the account; None where ``/segments`` is not served."""
+        segments = self.segments()
+        return None if segments is None else {i: int(s["website_id"]) for i, s in segments.items()}
 
     def all_flows(self) -> list[dict[str, Any]]:
         """Every flow of the account, listed once per process (for lookups, ``import`` and ``recover``)."""
@@ -246,6 +240,14 @@ class AccountSession:
     def refusal(self, path: str) -> PushsmmApiError | None:
         """How the server refused an optional list (``/websites``, ``/segments``), if it did."""
         return self._refusals.get(path)
+
+    def _cached_list(self, path: str, checked: str, instead: str) -> dict[int, dict[str, Any]] | None:
+        """An optional list's objects by id, fetched on first use and kept; None where the server does not serve it."""
+        with self._lock:
+            if path not in self._lists:
+                listed = self._optional_list(path, checked, instead)
+                self._lists[path] = None if listed is None else {int(item["id"]): item for item in listed}
+            return self._lists[path]
 
     def _optional_list(self, path: str, checked: str, instead: str) -> list[dict[str, Any]] | None:
         """A list pushsmm does not document: None, with one warning, where the server or plan does not serve it."""

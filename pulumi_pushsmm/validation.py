@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .names import did_you_mean
 from .schema import (
     ADOPT_KEY,
     FLOW_FIELDS,
@@ -53,7 +54,8 @@ def validate_inputs(news: Mapping[str, Any], is_unknown: UnknownTest = _never_un
     extra = {k for k, v in news.items() if v is not None} - known
     for name in sorted(extra):
         allowed = ", ".join(f.name for f in INPUT_FIELDS)
-        result.fail(name, f"is not a Flow input; the inputs are: {allowed}")
+        result.fail(name, f"is not a Flow input{did_you_mean(name, (f.name for f in INPUT_FIELDS))}; "
+                          f"the inputs are: {allowed}")
     for f in INPUT_FIELDS:
         value = news.get(f.name)
         if value is None:

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tests run the demo with their own folder and stack name; users get .demo/ and "demo".
@@ -66,23 +69,41 @@ def first_website_host(base_url: str) -> str:
     return str(response.json()["data"][0]["host"])
 
 
-def flows_table(base_url: str) -> str:
-    """The account's flows, as the emulator holds them, as a text table."""
+def plural(count: int, unit: str) -> str:
+    """``count`` with ``unit`` (a plural noun such as ``days``), singular for one: ``1 day``, ``10 minutes``."""
+    return f"{count} {unit.removesuffix('s') if count == 1 else unit}"
+
+
+COLUMNS = ("id", "website", "name", "title", "wait", "ttl", "enabled", "image", "sent", "displayed", "clicked",
+           "closed")
+"""The columns of the flows table."""
+
+
+def flows_table(flows: list[dict[str, Any]]) -> Table:
+    """The flows as the API lists them, as a rich table: one row each, the wait in words, the counters."""
+    table = Table(*COLUMNS, box=box.SIMPLE_HEAD)
+    for name in COLUMNS[8:]:
+        table.columns[COLUMNS.index(name)].justify = "right"
+    for flow in flows:
+        table.add_row(str(flow["id"]), str(flow["website_id"]), flow["name"], flow["title"],
+                      plural(int(flow["wait_time"]), str(flow["wait_time_type"])), str(flow["settings"]["ttl"]),
+                      "yes" if flow["is_enabled"] else "no", "yes" if flow.get("image_url") else "no",
+                      *(str(flow[f"total_{name}_push_notifications"]) for name in COLUMNS[8:]))
+    return table
+
+
+def account_flows(base_url: str) -> list[dict[str, Any]]:
+    """The demo account's flows, as the emulator holds them."""
     response = requests.get(f"{base_url}/flows", params={"results_per_page": 1000},
                             headers={"Authorization": f"Bearer {DEMO_API_KEY}"}, timeout=10)
     response.raise_for_status()
-    rows = [("id", "website", "name", "title", "wait", "ttl", "enabled", "image", "sent", "displayed", "clicked",
-             "closed")]
-    for flow in response.json()["data"]:
-        rows.append((str(flow["id"]), str(flow["website_id"]), flow["name"], flow["title"],
-                     f"{flow['wait_time']} {flow['wait_time_type']}", str(flow["settings"]["ttl"]),
-                     "yes" if flow["is_enabled"] else "no", "yes" if flow.get("image_url") else "no",
-                     *(str(flow[f"total_{name}_push_notifications"])
-                       for name in ("sent", "displayed", "clicked", "closed"))))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    return list(response.json()["data"])
+
+
+def show(table: Table) -> None:
+    """Print a table whole: as wide as the terminal, and never wrapped when the output is not one (a log, a test)."""
+    console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+    console.print(table)
 
 
 def add_subscribers(admin_url: str, website_id: int) -> None:
@@ -135,7 +156,8 @@ def main() -> None:
         pulumi("refresh", "--yes", "--skip-preview", "--run-program", env=env)
         print("\nStack outputs:", flush=True)
         pulumi("stack", "output", "--json", env=env)
-        print(f"\nFlows the emulator now holds:\n{flows_table(base_url)}", flush=True)
+        print("\nFlows the emulator now holds:", flush=True)
+        show(flows_table(account_flows(base_url)))
         print(f"\nSee them in the emulator's HTML view: {page_url}", flush=True)
         if KEEP:
             wait_for_ctrl_c(emulator, page_url)

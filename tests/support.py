@@ -6,16 +6,18 @@ Test modules take shared data from here (or from fixtures), never from one anoth
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import struct
 import subprocess
 import sys
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import requests
 from pulumi import automation as auto
@@ -148,6 +150,53 @@ def checked(provider: FlowProvider, **changes: Any) -> dict[str, Any]:
     result = provider.check({}, {**VALID, **changes})
     assert not result.failures, result.failures
     return result.inputs
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Pulumi mocks that keep each resource's inputs by name; a resource's outputs are its inputs plus ``outputs``."""
+
+    def __init__(self, **outputs: Any) -> None:
+        self.inputs: dict[str, dict[str, Any]] = {}
+        self.outputs = outputs
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs[args.name] = args.inputs
+        return f"{args.name}-id", {**args.inputs, **self.outputs}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def mypy_errors(tmp_path: Path, source: str) -> list[str]:
+    """The ``error:`` lines of ``mypy --strict`` on a program of ``source`` that uses this checkout's package."""
+    program = tmp_path / "program.py"
+    program.write_text(source)
+    # MYPYPATH finds this checkout's package whether it is installed editable or not.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent", str(program)],
+        capture_output=True, text=True, cwd=tmp_path, env={"MYPYPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert (result.returncode == 1) == bool(errors), result.stdout + result.stderr
+    return errors
+
+
+def table_rows(text: str, columns: Sequence[str]) -> list[list[str]]:
+    """The rows of a table printed as text, under its header line naming ``columns``; cells two or more spaces apart.
+
+    The line under the header (a rule) is skipped; the table ends at the first line that is not a row.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if re.split(r"\s{2,}", line.strip()) == list(columns)), None)
+    assert start is not None, f"no table with the columns {list(columns)} in:\n{text}"
+    rows: list[list[str]] = []
+    for line in lines[start + 1:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) == len(columns):
+            rows.append(cells)
+        elif rows:
+            break
+    return rows
 
 
 # --- engine tests --------------------------------------------------------------------------------
@@ -290,10 +339,12 @@ class EmulatorAdmin:
         self._call("DELETE", "/requests")
 
 
-def account_config(server: EmulatorServer, key: str) -> dict[str, auto.ConfigValue]:
-    """Stack config pointing the provider at one emulator account."""
+def account_config(server: EmulatorServer, key: str,
+                   secrets: Mapping[str, str] | None = None) -> dict[str, auto.ConfigValue]:
+    """Stack config pointing the provider at one emulator account, and ``secrets`` (by full config key) as secrets."""
     return {"pushsmm:apiKey": auto.ConfigValue(key, secret=True),
-            "pushsmm:baseUrl": auto.ConfigValue(server.base_url)}
+            "pushsmm:baseUrl": auto.ConfigValue(server.base_url),
+            **{name: auto.ConfigValue(value, secret=True) for name, value in (secrets or {}).items()}}
 
 
 class Printed:

@@ -42,8 +42,7 @@ class TwoAccounts:
         self.want: dict[str, Any] = {"b_title": "Hello B", "a_on_delete": None, "keep": True}
         self.printed = Printed()
         self.stack = inline_stack(tmp, self.program, project="pushsmm-accounts",
-                                  config={**account_config(server, KEY_A),
-                                          "pushsmm-accounts:blogKey": auto.ConfigValue(KEY_B, secret=True)})
+                                  config=account_config(server, KEY_A, {"pushsmm-accounts:blogKey": KEY_B}))
 
     def program(self) -> None:
         blog = Account(api_key=pulumi.Config().require_secret("blogKey"), base_url=self.server.base_url)

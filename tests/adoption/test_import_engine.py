@@ -83,7 +83,9 @@ def test_the_walkthrough_adopts_an_account_without_creating_or_changing_anything
     assert len(before) == 28 and sum(1 for f in before.values() if f["image"]) == 10
     state = tmp_path / "state"
     state.mkdir()
-    env = {**os.environ, **engine_env(state), "PUSHSMM_API_KEY": KEY, "PUSHSMM_BASE_URL": server.base_url}
+    # As the walkthrough asks: the key and URL exported, and this test run's virtualenv activated.
+    env = {**os.environ, **engine_env(state), "PUSHSMM_API_KEY": KEY, "PUSHSMM_BASE_URL": server.base_url,
+           "VIRTUAL_ENV": sys.prefix}
     server.clear_request_log()
     done = subprocess.run([str(ROOT / "examples" / "adopt_account" / "walkthrough.sh"), "adopted"], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=600)
@@ -105,6 +107,13 @@ def test_the_walkthrough_adopts_an_account_without_creating_or_changing_anything
     assert "flows['promo-1'] = Flow(" in program and "adopt_id=8," in program  # a shared name gets the id
     assert "flows['flow-1-tom-s-deal'] = Flow(" in program and "title='Hi #1 & \"friends\"'" in program
     assert KEY not in program + (out / "Pulumi.adopted.yaml").read_text()
+
+    # The key is in the stack's config (a secret): a refresh from a new shell, with no PUSHSMM_* set, works.
+    later = {k: v for k, v in env.items() if not k.startswith("PUSHSMM_")}
+    refreshed = subprocess.run(["pulumi", "refresh", "--yes", "--skip-preview"], cwd=out, env=later,
+                               capture_output=True, text=True, timeout=300)
+    assert refreshed.returncode == 0, refreshed.stdout + refreshed.stderr
+    assert "29 unchanged" in refreshed.stdout and writes(server) == []
 
 
 def test_import_of_one_website_and_its_clear_errors(server: EmulatorServer, tmp_path: Path) -> None:

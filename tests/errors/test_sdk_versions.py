@@ -1,11 +1,14 @@
-"""Readable errors hold across the Pulumi SDK range pyproject.toml allows, through each SDK's real provider host.
+"""Readable errors and ``Flow.get(account=)`` hold across the Pulumi SDK range pyproject.toml allows, through each
+SDK's real provider host.
 
 For the lowest allowed SDK (whose host lets grpc format the error and log a traceback) and the newest
 one pip finds below the cap (whose host sends ``traceback.format_exc()``), a throwaway venv gets that
 SDK from PyPI (pip's cache keeps reruns fast) and this checkout on PYTHONPATH; sdk_host_driver.py then
 starts ``python -m pulumi.dynamic`` there and makes a Delete fail on an unreachable host. What the
 engine would show, the gRPC details and the host's stderr, must be the one clear message with no
-traceback. Marked ``engine`` (it downloads and starts processes), so only the full ``make test`` runs it.
+traceback. In the same venvs, ``Flow.get(..., account=)`` runs on that SDK's program side (its mocks) and
+its read request goes to that SDK's host, which must read the other account's flow. Marked ``engine`` (it
+downloads and starts processes), so only the full ``make test`` runs it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from pulumi_pushsmm.emulator import EmulatorServer
+from tests.support import KEY_B, make_flow, website_of
 
 pytestmark = pytest.mark.engine
 
@@ -71,10 +77,10 @@ def sdk_python(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     return request.param, python
 
 
-def _drive(python: Path) -> dict[str, Any]:
+def _drive(python: Path, *args: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PUSHSMM_", "PULUMI_"))}
     env["PYTHONPATH"] = str(ROOT)  # this checkout, not an installed copy
-    run = subprocess.run([str(python), str(DRIVER)], env=env, capture_output=True, text=True, timeout=180)
+    run = subprocess.run([str(python), str(DRIVER), *args], env=env, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, f"driver failed:\n{run.stdout}\n{run.stderr}"
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
@@ -83,7 +89,7 @@ def _drive(python: Path) -> dict[str, Any]:
 @pytest.mark.timeout(600)
 def test_each_sdk_host_shows_one_clear_line_for_an_expected_failure(sdk_python: tuple[str, Path]) -> None:
     which, python = sdk_python
-    result = _drive(python)
+    result = _drive(python, "delete")
     sdk, details, stderr = result["sdk"], result["details"], result["stderr"]
     where = f"pulumi {sdk} (abort_with_traceback={result['abort_with_traceback']})"
     assert result["code"] == "UNKNOWN", where
@@ -96,3 +102,17 @@ def test_each_sdk_host_shows_one_clear_line_for_an_expected_failure(sdk_python: 
     assert "Traceback" not in details and 'File "' not in details, f"{where}: {details!r}"
     assert "Traceback" not in stderr, f"{where}: the host logged a traceback:\n{stderr}"
 
+
+
+@pytest.mark.timeout(600)
+def test_flow_get_with_an_account_reads_that_accounts_flow_on_each_sdk(sdk_python: tuple[str, Path],
+                                                                        server: EmulatorServer) -> None:
+    which, python = sdk_python
+    site = website_of(server, account=1)
+    flow_id = str(make_flow(server, KEY_B, website_id=site, name="Theirs", title="Read me"))
+    result = _drive(python, "get", server.base_url, KEY_B, flow_id)
+    where = f"{which} SDK, pulumi {result['sdk']}"
+    # The program side made a read of that id carrying the account; the host read it with that account's key.
+    assert result["read_id"] == flow_id and result["key_is_secret"], where
+    assert result["request"]["account_base_url"] == server.base_url, where
+    assert result["read"] == {"id": flow_id, "title": "Read me", "website_id": site}, where

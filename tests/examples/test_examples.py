@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -12,7 +13,8 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_pushsmm.emulator import EmulatorServer
-from tests.support import ENGINE_KEY, ROOT, EmulatorAdmin, account_config, engine_env
+from scripts import demo
+from tests.support import ENGINE_KEY, ROOT, EmulatorAdmin, account_config, engine_env, table_rows
 
 pytestmark = pytest.mark.engine
 
@@ -86,6 +88,13 @@ def test_demo_runs_twice_and_settles(pulumi_bin_dir: Path, tmp_path: Path) -> No
         # Simulated subscribers reach the stack outputs through the refresh, and the page's address is printed.
         assert '"sent": 50' in first.stdout and '"sent": 100' in second.stdout
         assert "/_emulator/ui" in first.stdout
+        # The flows table: one row per flow of the welcome series, waits in correct words, the sends counted.
+        rows = {row[2]: row for row in table_rows(first.stdout, demo.COLUMNS)}
+        assert {name: row[4] for name, row in rows.items()} == {
+            "Welcome": "10 minutes", "Getting started tips": "1 day", "Re-engagement": "7 days"}
+        sent = int(re.search(r"its flows sent them (\d+) notifications", first.stdout).group(1))  # type: ignore[union-attr]
+        assert sum(int(row[8]) for row in rows.values()) == sent > 0
+        assert "1 days" not in first.stdout + second.stdout
         assert "demo-key" not in first.stdout + first.stderr + second.stdout + second.stderr
     finally:
         (ROOT / f"Pulumi.{env['PUSHSMM_DEMO_STACK']}.yaml").unlink(missing_ok=True)

@@ -82,6 +82,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str, str]] = [
     ({"image": "welcome.bmp"}, "image", "must be a jpg, jpeg, png, svg, webp, gif file"),
     ({"image": 7}, "image", "must be a string, not int"),
     ({"colour": "red"}, "colour", "colour is not a Flow input; the inputs are: website_id, name"),
+    ({"is_silnt": True}, "is_silnt", "is_silnt is not a Flow input (did you mean is_silent?); the inputs are: "),
 ]
 
 

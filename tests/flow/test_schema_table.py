@@ -100,9 +100,13 @@ def test_a_new_record_reaches_every_generated_file(monkeypatch: pytest.MonkeyPat
     schema._check_table(table)
     monkeypatch.setattr(gen_docs, "FLOW_FIELDS", table)
     monkeypatch.setattr(gen_docs, "INPUT_FIELDS", (*schema.INPUT_FIELDS, extra))
+    monkeypatch.setattr(gen_docs, "STEP_FIELDS", (*schema.STEP_FIELDS, extra))
     module = gen_docs.flow_module()
     key = "subtitle: NotRequired[pulumi.Input[str]]\n    \"\"\"A second line. Default: ''. Allowed: at most 40"
     assert key in module
+    # Declared once, in the optional inputs a sequence's steps and defaults take too.
+    assert module.index(key) < module.index("class FlowArgs(FlowOptionalArgs")
+    assert "class FlowStepFields(FlowOptionalArgs" in gen_docs.sequence_args_module()
     assert "def subtitle(self) -> pulumi.Output[str]:" in module
     assert "| `subtitle` | string | no (default '') | at most 40 characters | A second line. |" in (
         gen_docs.markdown_reference())

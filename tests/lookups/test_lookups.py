@@ -1,4 +1,4 @@
-"""Lookups against the emulator over real HTTP: results, uniqueness errors, caching, settings."""
+"""Lookups against the emulator over real HTTP: results, uniqueness errors, caching, settings, unserved lists."""
 
 from __future__ import annotations
 
@@ -10,9 +10,17 @@ import pytest
 
 from pulumi_pushsmm.account import Account
 from pulumi_pushsmm.emulator import EmulatorServer
-from pulumi_pushsmm.lookups import LookupFailed, get_flow, get_flows, get_website, get_websites
+from pulumi_pushsmm.lookups import (
+    LookupFailed,
+    get_flow,
+    get_flows,
+    get_segment,
+    get_segments,
+    get_website,
+    get_websites,
+)
 from pulumi_pushsmm.session import forget_sessions
-from tests.support import make_flow
+from tests.support import KEY_A, make_flow
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +34,9 @@ def emulator() -> Iterator[EmulatorServer]:
         site = int(server.accounts[0]["website_ids"][0])
         for name, title in [("Welcome", "Tom's \"deal\""), ("Tips", "Tips"), ("Tips", "Tips again")]:
             make_flow(server, KEY, website_id=site, name=name, title=title)
+        user = int(server.accounts[0]["user_id"])
+        for name in ("VIP", "Twice", "Twice"):
+            server.add_segment(user, site, name=name)
         yield server
 
 
@@ -75,14 +86,55 @@ def test_an_unknown_flow_id_is_a_clear_error(account: Account) -> None:
         get_flow(999999, account=account)
 
 
+def test_a_segment_is_found_by_name_on_its_website(emulator: EmulatorServer, account: Account) -> None:
+    first, second = (int(i) for i in emulator.accounts[0]["website_ids"])
+    seeded = int(emulator.accounts[0]["segment_ids"][str(first)][0])
+    segments = get_segments(first, account=account)
+    assert [s.name for s in segments] == [f"Engaged subscribers of website {first}", "VIP", "Twice", "Twice"]
+    assert segments[0].id == seeded and {s.website_id for s in segments} == {first}
+    vip = get_segment(first, name="VIP", account=account)
+    assert vip == segments[1] and vip.type == "filter"
+    # The other website's segments are its own: the same name there is another segment, or none.
+    assert [s.website_id for s in get_segments(second, account=account)] == [second]
+    with pytest.raises(LookupFailed, match=rf"get_segment: website {second} has no segment named 'VIP'; its "
+                                           rf"segments are: \d+ \('Engaged subscribers of website {second}'\)$"):
+        get_segment(second, name="VIP", account=account)
+
+
+def test_a_segment_name_that_several_or_no_website_has_is_a_clear_error(emulator: EmulatorServer,
+                                                                        account: Account) -> None:
+    site = int(emulator.accounts[0]["website_ids"][0])
+    with pytest.raises(LookupFailed, match=rf"get_segment: 2 segments of website {site} are named 'Twice': "
+                                           r"\d+ \('Twice'\); \d+ \('Twice'\); give the flow the segment id"):
+        get_segment(site, name="Twice", account=account)
+    with pytest.raises(LookupFailed, match=r"get_segment: 999 is not a website of this account; its websites are: "
+                                           r"\d+ \(site\d+\.example\.test\); "):
+        get_segment(999, name="VIP", account=account)
+    assert get_segments(999, account=account) == []
+
+
+def test_segment_lookups_where_segments_are_not_served_name_the_answer(documented_server: EmulatorServer) -> None:
+    forget_sessions()
+    account = Account(api_key=KEY_A, base_url=documented_server.base_url)
+    site = int(documented_server.accounts[0]["website_ids"][0])
+    for lookup in (lambda: get_segments(site, account=account), lambda: get_segment(site, name="VIP", account=account)):
+        with pytest.raises(LookupFailed, match=r"get_segments?: 127\.0\.0\.1:\d+ does not serve /segments, which is "
+                                               r"not in pushsmm's published API reference \(it answered: .*HTTP 404: "
+                                               r"The resource you are looking for does not exist\.\)"):
+            lookup()
+
+
 def test_lists_are_fetched_once_per_account(emulator: EmulatorServer, account: Account) -> None:
     emulator.clear_request_log()
     get_websites(account=account)
     get_website(host="site1.example.test", account=Account(api_key=KEY, base_url=emulator.base_url))
     get_flows(account=account)
     get_flow(name="Welcome", account=account)
+    site = int(emulator.accounts[0]["website_ids"][0])
+    get_segments(site, account=account)
+    get_segment(site, name="VIP", account=account)
     paths = [r["path"] for r in emulator.request_log()]
-    assert paths == ["/api/websites", "/api/flows"]
+    assert paths == ["/api/websites", "/api/flows", "/api/segments"]
 
 
 def test_each_account_sees_its_own(emulator: EmulatorServer, account: Account) -> None:

@@ -77,10 +77,35 @@ def test_the_build_makes_an_sdist_and_a_wheel_with_every_package_file(dist: Path
     assert f"pulumi_pushsmm-{__version__}.dist-info/licenses/LICENSE" in names
     assert "License-Expression: Apache-2.0" in metadata
     assert "Provides-Extra: policy" in metadata and "Provides-Extra: emulator" in metadata
+    # The long description is README.md itself, and a package index accepts it as it renders it.
+    assert metadata.partition("\n\n")[2] == README
+    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0 and checked.stdout.count("PASSED") == 2, checked.stdout + checked.stderr
     sdist = dist / f"pulumi_pushsmm-{__version__}.tar.gz"
-    listing = subprocess.run(["tar", "tzf", str(sdist)], capture_output=True, text=True, check=True).stdout
-    for name in ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml"):
-        assert f"pulumi_pushsmm-{__version__}/{name}" in listing.split()
+    listing = subprocess.run(["tar", "tzf", str(sdist)], capture_output=True, text=True, check=True).stdout.split()
+    shipped = subprocess.run(["git", "ls-files", "docs", "examples", "tests"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    for name in ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml", *shipped):
+        assert f"pulumi_pushsmm-{__version__}/{name}" in listing, f"the sdist leaves out {name}"
+
+
+def outside_env(root: Path, bin_dir: Path, python_dir: Path) -> dict[str, str]:
+    """A user's shell outside the checkout: no virtualenv, no PYTHONPATH, no Pulumi or pushsmm settings of the test
+    run; the Pulumi CLI, then ``python_dir`` (what ``python3`` is), then the rest of PATH but this test's venv."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PULUMI_", "PUSHSMM_")) and k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}}
+    test_venv_bin = str(Path(sys.executable).parent)
+    rest = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and d != test_venv_bin]
+    env.update({
+        "PATH": os.pathsep.join([str(bin_dir), str(python_dir), *rest]),
+        "PULUMI_HOME": str(root / "pulumi-home"),  # credentials and workspaces, kept out of ~/.pulumi
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PULUMI_CONFIG_PASSPHRASE": "outside-the-repo",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    })
+    return env
 
 
 @dataclass
@@ -99,19 +124,7 @@ class Outside:
 
     def env(self) -> dict[str, str]:
         """No virtualenv, no PYTHONPATH, no Pulumi or pushsmm settings of the test run; python stand-ins on PATH."""
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PULUMI_", "PUSHSMM_")) and k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}}
-        test_venv_bin = str(Path(sys.executable).parent)
-        rest = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and d != test_venv_bin]
-        env.update({
-            "PATH": os.pathsep.join([str(self.bin_dir), str(self.root / "stand-ins"), *rest]),
-            "PULUMI_HOME": str(self.root / "pulumi-home"),  # credentials and workspaces, kept out of ~/.pulumi
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            "PULUMI_CONFIG_PASSPHRASE": "outside-the-repo",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        })
-        return env
+        return outside_env(self.root, self.bin_dir, self.root / "stand-ins")
 
     def command(self, template: str, readme: str = OWN_PROJECT) -> list[str]:
         """``template`` as README has it (checked) and as it runs here."""
@@ -225,7 +238,7 @@ def test_a_new_project_deploys_from_the_installed_wheel_and_its_pack_stops_a_bad
 def test_pip_installs_the_package_from_a_git_url(tmp_path: Path) -> None:
     """README's other route: a git URL (this checkout's committed HEAD stands in for the published repository)."""
     requirement = "pulumi-pushsmm[policy,emulator] @ git+"
-    assert requirement in INSTALL, f"README's install section does not show `{requirement}<repository URL>`"
+    assert requirement in INSTALL, f"README's install section does not show `{requirement}<the repository's URL>`"
     report = tmp_path / "report.json"
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--no-deps", "--report",
                            str(report), f"{requirement}{ROOT.as_uri()}"], capture_output=True, text=True, timeout=600)
@@ -234,3 +247,59 @@ def test_pip_installs_the_package_from_a_git_url(tmp_path: Path) -> None:
     assert planned["metadata"]["name"] == "pulumi-pushsmm"
     assert planned["metadata"]["version"] == __version__
     assert sorted(planned["requested_extras"]) == ["emulator", "policy"]
+
+
+def printed_commands(output: str) -> list[str]:
+    """The commands a generator printed for the user to run: its lines indented by two spaces."""
+    return [line[2:] for line in output.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+
+
+def run_as_printed(commands: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run printed commands one after the other in one bash, as a user pasting them would; what they printed."""
+    assert commands, "nothing was printed to run"
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(commands)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=900)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, f"$ {'; '.join(commands)} exited {done.returncode}:\n{out}"
+    return out
+
+
+def test_an_imported_project_and_its_policy_pack_install_and_run_as_printed(
+        dist: Path, pulumi_bin_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`pushsmm-pulumi import --find-links DIST`, then exactly the commands it prints, in a folder outside the
+    checkout: a fresh `venv` from the wheel folder, a stack with the key in its config, an `up` that adopts every
+    flow and changes nothing; then the policy pack scaffolded from that venv, installed and run as it prints."""
+    from pulumi_pushsmm.emulator import EmulatorServer
+    from tests.support import make_flow, writes
+
+    root = tmp_path_factory.mktemp("imported")
+    assert not root.resolve().is_relative_to(ROOT)
+    (root / "python").mkdir()  # `python3` as a user has it: an interpreter without this package or Pulumi
+    (root / "python" / "python3").symlink_to(sys._base_executable)  # type: ignore[attr-defined]
+    env = {**outside_env(root, pulumi_bin_dir, root / "python"), "PULUMI_BACKEND_URL": (root / "state").as_uri(),
+           "PULUMI_SKIP_CONFIRMATIONS": "true", "PUSHSMM_API_KEY": API_KEY}  # the shell the key was exported in
+    (root / "state").mkdir()
+    with EmulatorServer(api_keys=[API_KEY], rate_limit=0, seed=29) as server:
+        for name, wait in (("Welcome", 10), ("Tips", 60)):
+            make_flow(server, API_KEY, website_id=1, name=name, title=name, url="https://example.com/" + name,
+                      wait_time=wait, wait_time_type="minutes", ttl=86400)
+        imported = subprocess.run([sys.executable, "-m", "pulumi_pushsmm.cli", "import", "--all", "--out",
+                                   str(root / "adopted"), "--base-url", server.base_url, "--find-links", str(dist)],
+                                  env={**os.environ, "PUSHSMM_API_KEY": API_KEY}, capture_output=True, text=True,
+                                  timeout=120)
+        assert imported.returncode == 0, imported.stderr
+        assert f"from the wheel folder {dist} (--find-links)" in imported.stdout
+        server.clear_request_log()
+        deployed = run_as_printed(printed_commands(imported.stdout), root, env)
+        assert "+ 3 created" in deployed  # the stack and the two flows, adopted
+        assert writes(server) == []  # adopting created and changed nothing
+        project = root / "adopted"
+        assert (project / "venv" / "bin" / "pushsmm-policy-pack").exists()
+
+        scaffolded = subprocess.run(["venv/bin/pushsmm-policy-pack", "new", "policy", "--find-links", str(dist)],
+                                    cwd=project, env=env, capture_output=True, text=True, timeout=120)
+        assert scaffolded.returncode == 0, scaffolded.stderr
+        assert "pulumi-policy is not installed there; add the policy extra:" in scaffolded.stdout
+        checked = run_as_printed(printed_commands(scaffolded.stdout), project, env)
+        assert f"pushsmm-flows@v{__version__}" in checked  # the pack installed from the wheel folder, and ran
+        assert "[remediate]  flow-default-utm-tags  (2 resources)" in checked  # its rules saw the adopted flows

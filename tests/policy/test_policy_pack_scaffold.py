@@ -8,12 +8,13 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 import pulumi_pushsmm
-from pulumi_pushsmm import policy_pack
+from pulumi_pushsmm import package_source, policy_pack
 from pulumi_pushsmm.policies import PACK_NAME, RULES_BY_NAME
 
 pytestmark = pytest.mark.unit
@@ -113,3 +114,50 @@ def test_the_version_is_the_distribution_version() -> None:
     from importlib.metadata import version
 
     assert pulumi_pushsmm.__version__ == version("pulumi-pushsmm")
+
+
+def _requirements(pack: Path) -> list[str]:
+    return [line for line in (pack / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
+
+
+def test_the_pack_installs_from_the_wheel_folder_or_index_named_and_says_which(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    wheels = tmp_path / "my wheels"
+    wheels.mkdir()
+    requirement = f"pulumi-pushsmm[policy]=={pulumi_pushsmm.__version__}"
+    assert scaffold("new", tmp_path / "from-folder", "--find-links", wheels) == 0
+    assert _requirements(tmp_path / "from-folder") == [f"--find-links '{wheels}'", requirement]
+    assert (f"requirements.txt installs {requirement} from the wheel folder {wheels} (--find-links), and its "
+            "dependencies from the package index.") in capsys.readouterr().out
+    assert scaffold("new", tmp_path / "from-index", "--index-url", "https://pypi.example.org/simple") == 0
+    assert _requirements(tmp_path / "from-index") == ["--index-url https://pypi.example.org/simple", requirement]
+    assert "from the package index https://pypi.example.org/simple (--index-url)" in capsys.readouterr().out
+    # This test's package is an editable checkout, not a wheel: the default is the index, with how to pick a folder.
+    assert scaffold("new", tmp_path / "default") == 0
+    assert _requirements(tmp_path / "default") == [requirement]
+    out = capsys.readouterr().out
+    assert "from the package index pip is set to use" in out and "run this again with --find-links DIR" in out
+    with pytest.raises(SystemExit):
+        scaffold("new", tmp_path / "both", "--find-links", wheels, "--index-url", "https://pypi.example.org/simple")
+    # Installed from a wheel file: its folder is the default, and the message says where it came from.
+    monkeypatch.setattr(package_source, "installed_wheel_folder", lambda: wheels)
+    assert scaffold("new", tmp_path / "detected") == 0
+    assert _requirements(tmp_path / "detected") == [f"--find-links '{wheels}'", requirement]
+    assert "(found from the wheel this copy was installed from)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("direct_url", "found"), [
+    ({"url": "WHEEL", "archive_info": {}}, True),  # pip install dist/pulumi_pushsmm-...whl
+    ({"url": "file:///nowhere/dist/pulumi_pushsmm-0.1.0-py3-none-any.whl", "archive_info": {}}, False),  # gone
+    ({"url": "file:///work/checkout", "dir_info": {"editable": True}}, False),  # pip install -e .
+    ({"url": "https://example.org/pulumi_pushsmm-0.1.0-py3-none-any.whl", "archive_info": {}}, False),
+    (None, False),  # installed from an index: pip records no direct URL
+])
+def test_the_default_wheel_folder_is_where_this_copy_was_installed_from(tmp_path: Path, direct_url: dict[str, Any]
+                                                                        | None, found: bool) -> None:
+    wheel = tmp_path / "dist" / "pulumi_pushsmm-0.1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    if direct_url is not None and direct_url["url"] == "WHEEL":
+        direct_url = {**direct_url, "url": wheel.as_uri()}
+    recorded = json.dumps(direct_url) if direct_url is not None else None
+    assert package_source.wheel_folder(recorded) == (wheel.parent if found else None)
