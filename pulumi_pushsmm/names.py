@@ -49,6 +49,9 @@ TRUST_NOT_FOUND_CONFIG: Final = "pushsmm:trustNotFound"
 TRUST_NOT_FOUND_ENV: Final = "PUSHSMM_TRUST_NOT_FOUND"
 """Environment variable read when ``pushsmm:trustNotFound`` is not set."""
 
+RATE_LIMIT_DIR_ENV: Final = "PUSHSMM_RATE_LIMIT_DIR"
+"""Environment variable: the folder of the rate-limit budgets this machine's processes share, or ``off``."""
+
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""
 

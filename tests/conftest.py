@@ -55,6 +55,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rate_limit_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder where this run's processes share rate-limit budgets: the run's own, not the user's cache.
+
+    Set in the environment, so every provider process the engine tests start inherits it.
+    """
+    folder = tmp_path_factory.mktemp("rate-limit")
+    old = os.environ.get("PUSHSMM_RATE_LIMIT_DIR")
+    os.environ["PUSHSMM_RATE_LIMIT_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        del os.environ["PUSHSMM_RATE_LIMIT_DIR"]
+    else:
+        os.environ["PUSHSMM_RATE_LIMIT_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def pulumi_bin_dir() -> Iterator[Path]:
     """Directory holding `pulumi` and its plugins, put on PATH for the session.
