@@ -2,7 +2,8 @@
 
 Rules: every test has exactly one level marker (unit, integration, engine: pyproject.toml), and under CI=true
 an engine test may skip only for a reason tests/support.py allows. Fixtures: the Pulumi CLI for engine tests,
-an emulator per test, a provider against it, a clock, and the emulators of the engine tests.
+an emulator per test, a provider against it, a clock, the emulators of the engine tests, and one PostgreSQL
+server for the session's state-backend tests.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowProvider
 from tests.cli_stack import Admin
 from tests.emulator.helpers import FakeClock
+from tests.postgres import INSTALL_HELP, PostgresServer, server_binaries
 from tests.support import (
     CLI_HELP,
     ENGINE_KEY,
@@ -135,3 +137,25 @@ def engine_emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
     """A fresh emulator with one account (key ENGINE_KEY) for an engine test, once the Pulumi CLI is found."""
     with EmulatorServer(api_keys=[ENGINE_KEY], rate_limit=0, seed=3) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres(pulumi_bin_dir: Path) -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session (tests/postgres.py); each test takes a database of its own.
+
+    Skips where Debian's postgresql package is missing; under CI=true that skip fails (.ci/run installs it).
+    """
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip(INSTALL_HELP)
+    server = PostgresServer(binaries).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_backend(postgres: PostgresServer) -> str:
+    """``PULUMI_BACKEND_URL`` of a new empty database on the session's PostgreSQL server, for one test."""
+    return postgres.url(postgres.new_database())
