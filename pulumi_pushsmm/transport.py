@@ -53,7 +53,12 @@ NOTICE_SECONDS: Final = 3.0
 """A wait at least this long is announced at WARNING level, so a user sees why nothing moves."""
 
 RESET_MARGIN_SECONDS: Final = 0.1
-"""Slack after the announced reset, for the server's clock ticking a little behind ours."""
+"""Slack after the announced reset, for the server's clock ticking a little behind ours.
+
+It also lets a request that met a 429 (another machine on the same key overshot the window) go
+first in the next window: its retry waits for the reset itself (:mod:`pulumi_pushsmm.retries`),
+so it is counted before the requests this limiter held back, and is not refused twice.
+"""
 
 ANSWER_POLL_SECONDS: Final = 0.05
 """How often a request waiting for the answer that opens a new window looks again."""
