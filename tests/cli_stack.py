@@ -171,18 +171,22 @@ class CliStack:
 
     def up_killed_when(self, ready: Callable[[], bool], timeout: float = 120) -> None:
         """Start `pulumi up` and SIGKILL its whole process group (CLI, language host, provider) once ``ready()``."""
-        process = self.start("up", "--yes", "--skip-preview", "--parallel", "8", quiet=True)
-        deadline = time.monotonic() + timeout
-        try:
-            while not ready():
-                if process.poll() is not None:
-                    raise AssertionError("pulumi up finished before the kill point was reached")
-                if time.monotonic() > deadline:
-                    raise AssertionError("the kill point was never reached")
-                time.sleep(0.02)
-        finally:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+        killed_when(self.start("up", "--yes", "--skip-preview", "--parallel", "8", quiet=True), ready, timeout)
+
+
+def killed_when(process: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 120) -> None:
+    """SIGKILL ``process``'s whole process group (started in a session of its own) once ``ready()``."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            if process.poll() is not None:
+                raise AssertionError("the command finished before the kill point was reached")
+            if time.monotonic() > deadline:
+                raise AssertionError("the kill point was never reached")
+            time.sleep(0.02)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 @dataclass

@@ -156,6 +156,6 @@ def postgres(pulumi_bin_dir: Path) -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def pg_backend(postgres: PostgresServer) -> str:
-    """``PULUMI_BACKEND_URL`` of a new empty database on the session's PostgreSQL server, for one test."""
-    return postgres.url(postgres.new_database())
+def pg_backend(postgres: PostgresServer) -> dict[str, str]:
+    """A new empty database on the session's PostgreSQL server, for one test: ``PULUMI_BACKEND_URL``, ``PGPASSWORD``."""
+    return postgres.backend_env(postgres.new_database())

@@ -5,9 +5,11 @@ test (``PostgresServer.new_database``), so tests stay apart without a server eac
 started as pytest-postgresql would (``initdb``, ``pg_ctl`` into a temp dir, a free port on
 127.0.0.1), but by hand: PostgreSQL refuses to run as root, and that plugin runs the server as
 the current user, so as root (CI here) this runs ``initdb`` and ``pg_ctl`` as the ``postgres``
-user through ``runuser``, in a folder that user owns. Trust authentication on loopback and TLS
-with a self-signed certificate, so README's ``sslmode=require`` URLs run as written. Nothing
-here is the project's code: the backend is Pulumi's (``pkg/backend/diy/postgres``).
+user through ``runuser``, in a folder that user owns. As README's team setup has it, the stacks
+log in over TLS (a self-signed certificate: ``sslmode=require``) as a role of their own with a
+password, which Pulumi's driver takes from ``PGPASSWORD``; the tests' own SQL goes through the
+server's Unix socket as the superuser. Nothing here is the project's code: the backend is
+Pulumi's (``pkg/backend/diy/postgres``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ INSTALL_HELP = ("PostgreSQL is not installed: `apt-get install postgresql` (Debi
 
 ROLE = "pulumi"
 """The database user the stacks log in as: a dedicated role that owns its database, as README advises."""
+PASSWORD = "pulumi-state-tests"
+"""The role's password, given to Pulumi as ``PGPASSWORD`` (never in the URL)."""
 
 
 def server_binaries() -> Path | None:
@@ -71,16 +75,16 @@ class PostgresServer:
         return done.stdout
 
     def start(self) -> PostgresServer:
-        """initdb (trust on loopback, no fsync: it is thrown away), a self-signed certificate, pg_ctl start."""
-        self._run(str(self.binaries / "initdb"), "-D", str(self.data), "--auth=trust", "--username=postgres",
-                  "--encoding=UTF8", "--no-sync")
+        """initdb (passwords over TCP, trust on the socket; no fsync: it is thrown away), a certificate, start."""
+        self._run(str(self.binaries / "initdb"), "-D", str(self.data), "--auth-local=trust",
+                  "--auth-host=scram-sha-256", "--username=postgres", "--encoding=UTF8", "--no-sync")
         self._run("openssl", "req", "-new", "-x509", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
                   "-keyout", str(self.data / "server.key"), "-out", str(self.data / "server.crt"))
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} "
                    "-c fsync=off -c full_page_writes=off -c ssl=on -c max_connections=200")
         self._run(str(self.binaries / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
                   "-o", options, "-w", "-t", "60", "start")
-        self.sql(f"CREATE ROLE {ROLE} LOGIN")
+        self.sql(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'")
         return self
 
     def stop(self) -> None:
@@ -90,9 +94,9 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def sql(self, statement: str, database: str = "postgres") -> str:
-        """Run one statement as the superuser, through the server's own ``psql``; its unaligned output."""
+        """Run one statement as the superuser over the server's socket (``psql``); its unaligned output."""
         return self._run(str(self.binaries / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                         "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database, "-c", statement)
+                         "-h", str(self.root), "-p", str(self.port), "-U", "postgres", "-d", database, "-c", statement)
 
     def new_database(self, name: str = "pulumi") -> str:
         """A new empty database owned by the ``pulumi`` role; its name (``name`` with a number, unique here)."""
@@ -101,15 +105,16 @@ class PostgresServer:
         self.sql(f"CREATE DATABASE {database} OWNER {ROLE}")
         return database
 
-    def url(self, database: str) -> str:
-        """The ``PULUMI_BACKEND_URL`` of ``database``: Pulumi's postgres backend, over TLS, as the ``pulumi`` role."""
-        return f"postgres://{ROLE}@127.0.0.1:{self.port}/{database}?sslmode=require"
+    def backend_env(self, database: str) -> dict[str, str]:
+        """What a runner sets to keep its stacks in ``database``: the URL (TLS, the ``pulumi`` role), the password."""
+        return {"PULUMI_BACKEND_URL": f"postgres://{ROLE}@127.0.0.1:{self.port}/{database}?sslmode=require",
+                "PGPASSWORD": PASSWORD}
 
-    def stored_keys(self, url: str, prefix: str = "") -> list[str]:
-        """The keys of Pulumi's state table (``pulumi_state``) behind backend ``url`` that start with ``prefix``.
+    def stored_keys(self, backend: dict[str, str], prefix: str = "") -> list[str]:
+        """The keys of Pulumi's state table (``pulumi_state``) behind ``backend`` that start with ``prefix``.
 
         Pulumi stores each key under the URL's path (the database name): that part is left out here.
         """
-        database = urlsplit(url).path.lstrip("/")
+        database = urlsplit(backend["PULUMI_BACKEND_URL"]).path.lstrip("/")
         listed = self.sql(f"SELECT key FROM pulumi_state WHERE key LIKE '{database}/{prefix}%' ORDER BY key", database)
         return [key.removeprefix(f"{database}/") for key in listed.split()]

@@ -36,15 +36,15 @@ LOCKED = "the stack is currently locked by 1 lock(s)"
 """Pulumi's own words for a stack another process holds (pkg/backend/diy/lock.go)."""
 
 
-def stack_on(root: Path, backend: str, account: Account, *, stack: str = "test", n: int = N) -> CliStack:
-    """A stack of ``n`` flows on the account's website, its state in ``backend``."""
-    return CliStack(root, env={"PULUMI_BACKEND_URL": backend}, stack=stack,
+def stack_on(root: Path, backend: dict[str, str], account: Account, *, stack: str = "test", n: int = N) -> CliStack:
+    """A stack of ``n`` flows on the account's website, its state in ``backend`` (``PULUMI_BACKEND_URL``, ...)."""
+    return CliStack(root, env=backend, stack=stack,
                     config={"pushsmm:baseUrl": account.admin.base_url, "site": str(account.site), "n": str(n)},
                     secrets={"pushsmm:apiKey": account.key})
 
 
 def test_two_stacks_of_one_project_through_up_preview_refresh_and_destroy(
-        tmp_path: Path, admin: Admin, postgres: PostgresServer, pg_backend: str) -> None:
+        tmp_path: Path, admin: Admin, postgres: PostgresServer, pg_backend: dict[str, str]) -> None:
     eu, us = Account(admin), Account(admin)
     alpha = stack_on(tmp_path / "runner-1", pg_backend, eu, stack="alpha")
     beta = CliStack(tmp_path / "runner-2", env=alpha.extra_env, stack="beta", checkout=alpha.project,
@@ -80,7 +80,7 @@ def test_two_stacks_of_one_project_through_up_preview_refresh_and_destroy(
 
 
 def test_one_stack_from_two_runners_one_writer_then_a_killed_runner_recovered(
-        tmp_path: Path, admin: Admin, postgres: PostgresServer, pg_backend: str) -> None:
+        tmp_path: Path, admin: Admin, postgres: PostgresServer, pg_backend: dict[str, str]) -> None:
     account = Account(admin)
     first = stack_on(tmp_path / "runner-1", pg_backend, account, n=20)
     second = first.runner(tmp_path / "runner-2")
@@ -137,7 +137,7 @@ IMPORT_KEY = "team-import-key-DO-NOT-LEAK"
 
 
 def test_the_project_import_generates_deploys_on_postgres(tmp_path: Path, postgres: PostgresServer,
-                                                         pg_backend: str) -> None:
+                                                         pg_backend: dict[str, str]) -> None:
     """examples/adopt_account/walkthrough.sh with its state in PostgreSQL: adopts every flow, writes none."""
     with EmulatorServer(api_keys=[IMPORT_KEY], rate_limit=0, seed=23) as server:
         site = int(server.accounts[0]["website_ids"][0])
@@ -145,7 +145,7 @@ def test_the_project_import_generates_deploys_on_postgres(tmp_path: Path, postgr
                for i in range(6)]
         server.clear_request_log()
         (tmp_path / "state").mkdir()
-        env = {**os.environ, **engine_env(tmp_path / "state", {"PULUMI_BACKEND_URL": pg_backend}),
+        env = {**os.environ, **engine_env(tmp_path / "state", pg_backend),
                "PUSHSMM_API_KEY": IMPORT_KEY, "PUSHSMM_BASE_URL": server.base_url}
         done = subprocess.run([str(ROOT / "examples" / "adopt_account" / "walkthrough.sh"), "adopted"], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=300)
