@@ -28,7 +28,7 @@ import os
 import secrets
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -53,7 +53,7 @@ class BudgetState:
     in_flight: dict[str, int] = field(default_factory=dict)
     """Holder (a budget in one process: ``<pid>.<token>``) -> requests it sent that are not answered yet."""
     sent: list[float] = field(default_factory=list)
-    """Send times within the last minute, oldest first (for ``requestsPerMinute``)."""
+    """Send times within the last minute, oldest first, of the limiters with a ``requestsPerMinute``."""
 
     def in_flight_total(self) -> int:
         """Requests sent and not yet answered, by every process that shares the budget."""
@@ -117,7 +117,7 @@ class SharedBudget:
                 raw = _read_all(fd)
                 state = _living(_decode(raw), self.holder)
                 yield state
-                encoded = json.dumps({"format": FORMAT, **asdict(state)}, separators=(",", ":")).encode()
+                encoded = _encode(state)
                 if encoded != raw:
                     os.lseek(fd, 0, os.SEEK_SET)
                     os.ftruncate(fd, 0)
@@ -131,6 +131,13 @@ def _read_all(fd: int) -> bytes:
     while chunk := os.read(fd, 65536):
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _encode(state: BudgetState) -> bytes:
+    # By hand rather than dataclasses.asdict, which copies every item of ``sent`` one call at a time.
+    return json.dumps({"format": FORMAT, "limit": state.limit, "reset": state.reset, "lowest": state.lowest,
+                       "stale_before": state.stale_before, "in_flight": state.in_flight, "sent": state.sent},
+                      separators=(",", ":")).encode()
 
 
 def _decode(raw: bytes) -> BudgetState:

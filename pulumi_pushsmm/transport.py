@@ -86,7 +86,8 @@ class RateLimiter:
       answer whose window is already over is ignored.
     - the client's, when ``requests_per_minute`` is set: at most that many
       requests in any 60 seconds (a sliding window), for keys that other tools
-      use too.
+      use too. Only the limiters with such a budget record their send times, so
+      a shared budget counts the requests of the processes that set one.
 
     What it knows lives in ``budget`` (:mod:`pulumi_pushsmm.shared_budget`): this
     process's own by default, or a file that the other provider processes of the
@@ -128,7 +129,8 @@ class RateLimiter:
                 wait, why = self._wait_needed(state, now)
                 if wait <= 0:
                     state.in_flight[self.budget.holder] = state.in_flight.get(self.budget.holder, 0) + 1
-                    state.sent.append(now)
+                    if self.requests_per_minute is not None:
+                        state.sent.append(now)
                     return
             with self._announce_lock:
                 announce = wait >= NOTICE_SECONDS and now + wait > self._announced_until + 1.0
