@@ -15,7 +15,8 @@ is started in all of them at the same instant, as separate processes. It reports
 
 The provider processes share the budget in the user's cache folder, as they would on a
 runner. The result goes into ``results.json`` (key ``fleet``) and ``RESULTS.md`` beside the
-single-stack rows. Not part of CI.
+single-stack rows (only the fleet rows are replaced: the rest, observations included, stays).
+Not part of CI.
 
 Run: ``python benchmarks/fleet.py`` (S = 3, N = 30), or ``--stacks 3 --flows 30``.
 """
@@ -38,7 +39,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import KEY, EmulatorProcess, limit_floor_seconds, machine, write_markdown  # noqa: E402
+from benchmarks.run import KEY, EmulatorProcess, limit_floor_seconds, machine, replace_fleet_rows  # noqa: E402
 from tests.cli_stack import CliStack, all_at_once  # noqa: E402
 from tests.support import find_pulumi_bin_dir  # noqa: E402
 
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
                      "command": " ".join(["python benchmarks/fleet.py", *(argv if argv is not None else sys.argv[1:])]),
                      "runs": [asdict(run) for run in runs]}
     (args.out / "results.json").write_text(json.dumps(data, indent=2))
-    write_markdown(data, args.out / "RESULTS.md")
+    replace_fleet_rows(data["fleet"], args.out / "RESULTS.md")
     print(f"added the fleet run to {args.out / 'RESULTS.md'} and results.json")
 
 

@@ -465,7 +465,8 @@ def fleet_lines(fleet: dict[str, Any] | None) -> list[str]:
         return []
     runs = fleet["runs"]
     first = runs[0]
-    lines = ["", f"Fleet: {first['stacks']} stacks of {first['flows']} flows, `pulumi up` started in all at once on "
+    lines = ["", FLEET_START,
+             f"Fleet: {first['stacks']} stacks of {first['flows']} flows, `pulumi up` started in all at once on "
              f"one key, one machine (`benchmarks/fleet.py`, {fleet['date']}; {fleet['machine']}):", "",
              "*wall* runs from the start to the end of the last `up`; *floor* is what the limit forces on the "
              "requests sent (60 s for 61 to 120 at 60 a minute), counted from the first request, so *wall* also "
@@ -485,7 +486,24 @@ def fleet_lines(fleet: dict[str, Any] | None) -> list[str]:
                      f"{_fmt(span)} | {_fmt(span / floor - 1 if floor else None, '+.1%')} | {up['requests']} | "
                      f"{up['status_429']} | {run['failed']} | {_fmt(run['refresh_s'])} | {refresh['requests']} | "
                      f"{refresh['status_429']} |")
-    return lines
+    return [*lines, FLEET_END]
+
+
+FLEET_START, FLEET_END = "<!-- fleet:start -->", "<!-- fleet:end -->"
+"""Around the fleet rows in RESULTS.md, so ``benchmarks/fleet.py`` replaces them and nothing else."""
+
+
+def replace_fleet_rows(fleet: dict[str, Any], path: Path) -> None:
+    """Write the fleet rows into RESULTS.md: in place of the last ones, else before the chart; the rest is kept."""
+    text = path.read_text()
+    rows = "\n".join(fleet_lines(fleet)[1:])
+    if FLEET_START in text:
+        before, rest = text.split(FLEET_START, 1)
+        text = before + rows + rest.split(FLEET_END, 1)[1]
+    else:
+        chart_line = "![time against N per operation](chart.png)"
+        text = text.replace(chart_line, f"{rows}\n\n{chart_line}", 1)
+    path.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> None:
