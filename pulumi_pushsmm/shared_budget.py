@@ -9,7 +9,7 @@ one transaction. Two stores, one interface (:class:`Budget`):
   that K provider processes deploying K stacks on one key at once (one CI runner, one laptop)
   pace as one client and the server never answers 429. The file is named by a digest of the
   account's base URL and key digest (never the key), in the user's cache directory
-  (``$XDG_CACHE_HOME/pulumi-pushsmm/rate-limit``, else ``~/.cache/...``, or
+  (``~/.cache/pulumi-pushsmm/rate-limit``; see :func:`default_directory`, or
   ``PUSHSMM_RATE_LIMIT_DIR``), readable by its owner only, and holds no key, URL or flow.
 
 A process that dies with requests in flight (a killed ``pulumi up``) must not hold the budget
@@ -181,9 +181,16 @@ def _alive(holder: str) -> bool:
 
 
 def default_directory(env: Mapping[str, str]) -> Path:
-    """``$XDG_CACHE_HOME/pulumi-pushsmm/rate-limit``, else ``~/.cache/pulumi-pushsmm/rate-limit``."""
-    cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
-    return Path(cache) / "pulumi-pushsmm" / "rate-limit"
+    """``rate-limit`` in the project's cache folder, the one ``scripts/bootstrap-pulumi`` uses too.
+
+    That is ``$PULUMI_PUSHSMM_CACHE``, else ``$XDG_CACHE_HOME/pulumi-pushsmm``, else
+    ``~/.cache/pulumi-pushsmm``.
+    """
+    root = env.get("PULUMI_PUSHSMM_CACHE")
+    if not root:
+        cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+        root = str(Path(cache) / "pulumi-pushsmm")
+    return Path(root) / "rate-limit"
 
 
 def budget_file(directory: Path, ident: tuple[str, str]) -> Path:

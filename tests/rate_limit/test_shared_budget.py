@@ -112,6 +112,7 @@ def test_the_file_is_named_by_a_digest_is_private_and_holds_no_key(tmp_path: Pat
 @pytest.mark.parametrize(("env", "folder"), [
     pytest.param({"XDG_CACHE_HOME": "/c", "HOME": "/h"}, "/c/pulumi-pushsmm/rate-limit", id="xdg-cache-home"),
     pytest.param({"HOME": "/h"}, "/h/.cache/pulumi-pushsmm/rate-limit", id="home"),
+    pytest.param({"PULUMI_PUSHSMM_CACHE": "/p", "XDG_CACHE_HOME": "/c"}, "/p/rate-limit", id="the-projects-cache"),
     pytest.param({"PUSHSMM_RATE_LIMIT_DIR": "/r", "HOME": "/h"}, "/r", id="the-setting"),
     pytest.param({"PUSHSMM_RATE_LIMIT_DIR": "off"}, None, id="off"),
 ])
