@@ -18,7 +18,7 @@ runner. The result goes into ``results.json`` (key ``fleet``) and ``RESULTS.md``
 single-stack rows (only the fleet rows are replaced: the rest, observations included, stays).
 Not part of CI.
 
-Run: ``python benchmarks/fleet.py`` (S = 3, N = 30), or ``--stacks 3 --flows 30``.
+Run: ``make bench-fleet`` or ``python benchmarks/fleet.py`` (S = 3, N = 30; ``--stacks``, ``--flows``).
 """
 
 from __future__ import annotations
