@@ -5,7 +5,7 @@ VENV_BIN  := $(CURDIR)/$(VENV)/bin
 # The Pulumi tools come first on PATH, then the virtualenv, so `pulumi` and `python3` are the ones set up here.
 WITH_TOOLS = PATH="$$(scripts/bootstrap-pulumi --bin-dir):$(VENV_BIN):$$PATH"
 
-.PHONY: all venv tools test test-fast lint demo docs generate dist clean bench bench-quick
+.PHONY: all venv tools test test-fast lint demo docs generate dist clean bench bench-quick bench-fleet
 
 all: test
 
@@ -63,3 +63,7 @@ bench: venv tools
 ## bench-quick: the same at N = 10 and 50, one repeat
 bench-quick: BENCH_ARGS = --quick
 bench-quick: bench
+
+## bench-fleet: 3 stacks of 30 flows deployed at once on one key at 60 requests a minute (about 3 minutes)
+bench-fleet: venv tools
+	$(WITH_TOOLS) $(VENV_BIN)/python benchmarks/fleet.py $(BENCH_ARGS)

@@ -454,8 +454,56 @@ def write_markdown(data: dict[str, Any], path: Path) -> None:
             lines.append(f"| {row['operation']} | {_fmt(row['seconds'])} | {row['requests']} | {row['status_429']} | "
                          f"{_fmt(row['limit_floor_s'])} | {_fmt(bare)} | {_fmt(over, '+.1%')} | {_fmt(without)} | "
                          f"{_fmt(row['seconds'] - without if without is not None else None)} |")
+    lines += fleet_lines(data.get("fleet"))
     lines += ["", "![time against N per operation](chart.png)", ""]
     path.write_text("\n".join(lines))
+
+
+def fleet_lines(fleet: dict[str, Any] | None) -> list[str]:
+    """RESULTS.md's rows of the fleet run (``benchmarks/fleet.py``): S stacks at once on one key."""
+    if not fleet:
+        return []
+    runs = fleet["runs"]
+    first = runs[0]
+    lines = ["", FLEET_START,
+             f"Fleet: {first['stacks']} stacks of {first['flows']} flows, `pulumi up` started in all at once on "
+             f"one key, one machine (`benchmarks/fleet.py`, {fleet['date']}; {fleet['machine']}):", "",
+             "*wall* runs from the start to the end of the last `up`; *floor* is what the limit forces on the "
+             "requests sent (60 s for 61 to 120 at 60 a minute), counted from the first request, so *wall* also "
+             "holds the engines' start-up before it (*first request*, seconds from the start) and their work after "
+             "the last one; *span* is the first to the last request, the part the limit governs. *refresh* is the "
+             "S stacks refreshed at once afterwards. *shared* is the provider processes pacing on one budget (the "
+             "default); *each process alone* is `PUSHSMM_RATE_LIMIT_DIR=off`, each following the server's headers "
+             "only.", "",
+             "| budget | limit / min | wall s | floor s | wall over the floor | first request s | span s | "
+             "span over the floor | requests | 429s | failed | refresh s | refresh requests | refresh 429s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for run in runs:
+        up, refresh, floor = run["up"], run["refresh"], run["floor_s"] or None
+        span = up["last_s"] - up["first_s"]
+        lines.append(f"| {run['sharing']} | {run['limit'] or 'none'} | {_fmt(run['wall_s'])} | {_fmt(floor)} | "
+                     f"{_fmt(run['wall_s'] / floor - 1 if floor else None, '+.1%')} | {_fmt(up['first_s'])} | "
+                     f"{_fmt(span)} | {_fmt(span / floor - 1 if floor else None, '+.1%')} | {up['requests']} | "
+                     f"{up['status_429']} | {run['failed']} | {_fmt(run['refresh_s'])} | {refresh['requests']} | "
+                     f"{refresh['status_429']} |")
+    return [*lines, FLEET_END]
+
+
+FLEET_START, FLEET_END = "<!-- fleet:start -->", "<!-- fleet:end -->"
+"""Around the fleet rows in RESULTS.md, so ``benchmarks/fleet.py`` replaces them and nothing else."""
+
+
+def replace_fleet_rows(fleet: dict[str, Any], path: Path) -> None:
+    """Write the fleet rows into RESULTS.md: in place of the last ones, else before the chart; the rest is kept."""
+    text = path.read_text()
+    rows = "\n".join(fleet_lines(fleet)[1:])
+    if FLEET_START in text:
+        before, rest = text.split(FLEET_START, 1)
+        text = before + rows + rest.split(FLEET_END, 1)[1]
+    else:
+        chart_line = "![time against N per operation](chart.png)"
+        text = text.replace(chart_line, f"{rows}\n\n{chart_line}", 1)
+    path.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,6 +60,14 @@ def requests_per_minute_setting(value: Any) -> int | None:
     return number
 
 
+def rate_limit_dir_setting(value: str | None, default: str) -> str | None:
+    """A ``PUSHSMM_RATE_LIMIT_DIR`` value: the shared budgets' folder, ``default`` when unset, None for ``off``."""
+    folder = (value or "").strip()
+    if folder.lower() == "off":
+        return None
+    return folder or default
+
+
 _FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 

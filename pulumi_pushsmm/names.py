@@ -32,6 +32,9 @@ LOG_ENV: Final = "PUSHSMM_LOG"
 DEFAULT_BASE_URL: Final = "https://pushsmm.com/api"
 """The real pushsmm API, used when neither the config key nor the variable is set."""
 
+RATE_LIMIT_DIR_ENV: Final = "PUSHSMM_RATE_LIMIT_DIR"
+"""Environment variable: the folder of the rate-limit budgets this machine's processes share, or ``off``."""
+
 DEFAULT_RETRY_TIMEOUT: Final = 120.0
 """Seconds one Flow operation may spend retrying when neither the config key nor the variable is set."""
 

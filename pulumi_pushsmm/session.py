@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import urlsplit
 
-from .configuration import check_base_url, flag_setting, log_level_setting, requests_per_minute_setting
+from .configuration import (
+    check_base_url,
+    flag_setting,
+    log_level_setting,
+    rate_limit_dir_setting,
+    requests_per_minute_setting,
+)
 from .errors import PushsmmApiError, PushsmmConfigError
 from .names import (
     API_KEY_CONFIG,
@@ -39,6 +45,7 @@ from .names import (
     DEFAULT_BASE_URL,
     DEFAULT_RETRY_TIMEOUT,
     LOG_ENV,
+    RATE_LIMIT_DIR_ENV,
     REQUESTS_PER_MINUTE_CONFIG,
     REQUESTS_PER_MINUTE_ENV,
     RETRY_TIMEOUT_CONFIG,
@@ -47,6 +54,7 @@ from .names import (
     TRUST_NOT_FOUND_ENV,
 )
 from .ownership import AccountChecks, warn_once
+from .shared_budget import default_directory
 from .snapshot import FlowSnapshot
 
 if TYPE_CHECKING:
@@ -78,6 +86,8 @@ class Settings:
     """``PUSHSMM_LOG``: "", "debug", "info" or "warning"."""
     trust_not_found: bool = False
     """``pushsmm:trustNotFound``: count a 404 as "deleted" even when the key cannot be confirmed as the owner's."""
+    rate_limit_dir: str | None = None
+    """``PUSHSMM_RATE_LIMIT_DIR``: where this machine's processes share each key's budget (None: not shared)."""
 
     @property
     def ident(self) -> tuple[str, str]:
@@ -111,6 +121,8 @@ def resolve_settings(config: ConfigSource | None = None, *, base_url: str | None
         retry_timeout=_retry_timeout(pick(None, RETRY_TIMEOUT_CONFIG, RETRY_TIMEOUT_ENV)),
         log_level=log_level_setting(env.get(LOG_ENV)),
         trust_not_found=flag_setting(pick(None, TRUST_NOT_FOUND_CONFIG, TRUST_NOT_FOUND_ENV), TRUST_NOT_FOUND_CONFIG),
+        # Where the processes of a machine meet is the machine's affair, not a stack's: environment only.
+        rate_limit_dir=rate_limit_dir_setting(env.get(RATE_LIMIT_DIR_ENV), str(default_directory(env))),
     )
 
 
@@ -173,12 +185,19 @@ class AccountSession:
 
     @property
     def limiter(self) -> RateLimiter:
-        """The account's one rate limiter in this process: every client and thread paces on it."""
+        """The account's one rate limiter in this process: every client and thread paces on it.
+
+        Its budget is shared with the machine's other processes on the same account (a file
+        named by a digest of the account, in ``settings.rate_limit_dir``), so K stacks deploying
+        at once on one key pace as one client.
+        """
         with self._lock:
             if self._limiter is None:
+                from .shared_budget import shared_budget
                 from .transport import RateLimiter
 
-                self._limiter = RateLimiter(self.settings.requests_per_minute)
+                budget = shared_budget(self.settings.rate_limit_dir, self.settings.ident)
+                self._limiter = RateLimiter(self.settings.requests_per_minute, budget=budget)
             return self._limiter
 
     @property

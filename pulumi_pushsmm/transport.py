@@ -9,11 +9,13 @@ it reads). Three jobs, each in one place:
   (0.2 s per hundred requests, and a ``.netrc`` entry would even replace our
   Authorization header), so it is switched off and the values found at start
   are set on the session instead.
-- :class:`RateLimiter` paces the requests of one API key in this process so
-  that the server's limit (60 a minute on pushsmm) is never hit: it follows
+- :class:`RateLimiter` paces the requests of one API key so that the
+  server's limit (60 a minute on pushsmm) is never hit: it follows
   ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset`` and, when asked, a lower
   client-side budget for keys shared with other tools. The account's session
-  (:mod:`pulumi_pushsmm.session`) holds one limiter per account, shared by every thread.
+  (:mod:`pulumi_pushsmm.session`) holds one limiter per account, shared by every
+  thread, on a budget shared by the machine's processes using the same key
+  (:mod:`pulumi_pushsmm.shared_budget`).
 - :class:`PacedAdapter`, the ``HTTPAdapter`` every session mounts, waits on the
   limiter before each request, feeds it the answer's headers, and writes one
   debug line per request (method, path, status, latency, retries, rate-limit
@@ -33,7 +35,6 @@ import logging
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -43,6 +44,8 @@ from requests.adapters import HTTPAdapter
 from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
 
+from .shared_budget import Budget, BudgetState, LocalBudget
+
 WINDOW_SECONDS: Final = 60.0
 """Length of pushsmm's rate-limit window, and of the window ``requests_per_minute`` counts in."""
 
@@ -50,7 +53,12 @@ NOTICE_SECONDS: Final = 3.0
 """A wait at least this long is announced at WARNING level, so a user sees why nothing moves."""
 
 RESET_MARGIN_SECONDS: Final = 0.1
-"""Slack after the announced reset, for the server's clock ticking a little behind ours."""
+"""Slack after the announced reset, for the server's clock ticking a little behind ours.
+
+It also lets a request that met a 429 (another machine on the same key overshot the window) go
+first in the next window: its retry waits for the reset itself (:mod:`pulumi_pushsmm.retries`),
+so it is counted before the requests this limiter held back, and is not refused twice.
+"""
 
 ANSWER_POLL_SECONDS: Final = 0.05
 """How often a request waiting for the answer that opens a new window looks again."""
@@ -78,7 +86,14 @@ class RateLimiter:
       answer whose window is already over is ignored.
     - the client's, when ``requests_per_minute`` is set: at most that many
       requests in any 60 seconds (a sliding window), for keys that other tools
-      use too.
+      use too. Only the limiters with such a budget record their send times, so
+      a shared budget counts the requests of the processes that set one.
+
+    What it knows lives in ``budget`` (:mod:`pulumi_pushsmm.shared_budget`): this
+    process's own by default, or a file that the other provider processes of the
+    machine using the same key read and write too. Then "unanswered" and "sent in
+    the last minute" count every process's requests, and an answer any of them got
+    teaches all of them, so K stacks deploying at once pace as one client.
 
     ``clock`` must tell Unix time (``X-RateLimit-Reset`` is a Unix time on
     pushsmm); ``clock`` and ``sleep`` are injectable so tests never sleep.
@@ -92,40 +107,32 @@ class RateLimiter:
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
         notify: Callable[[float, str], None] | None = None,
+        budget: Budget | None = None,
     ) -> None:
-        if requests_per_minute is not None and requests_per_minute < 1:
-            raise ValueError(f"requests_per_minute must be a whole number of at least 1, got {requests_per_minute}")
-        self.requests_per_minute = requests_per_minute
+        self.requests_per_minute = _checked_rpm(requests_per_minute)
+        self.budget: Budget = budget or LocalBudget()
         self._clock, self._sleep = clock, sleep
         self._notify = notify or _log_wait
-        self._lock = threading.Lock()
-        self._in_flight = 0  # requests sent and not yet answered
-        self._limit: int | None = None  # X-RateLimit-Limit, once seen
-        self._reset: float | None = None  # end of the server's current window (clock time)
-        self._lowest: int | None = None  # lowest X-RateLimit-Remaining reported in that window
-        self._stale_before = 0.0  # answers whose window resets before this belong to a window that is over
-        self._recent: deque[float] = deque()  # send times within the last minute, for requests_per_minute
+        self._announce_lock = threading.Lock()
         self._announced_until = 0.0
-        self.waited = 0.0  # total seconds spent waiting, for callers that report it
+        self.waited = 0.0  # total seconds this process spent waiting, for callers that report it
 
     def set_requests_per_minute(self, requests_per_minute: int | None) -> None:
         """Change the client-side budget (None: only the server's)."""
-        if requests_per_minute is not None and requests_per_minute < 1:
-            raise ValueError(f"requests_per_minute must be a whole number of at least 1, got {requests_per_minute}")
-        with self._lock:
-            self.requests_per_minute = requests_per_minute
+        self.requests_per_minute = _checked_rpm(requests_per_minute)
 
     def acquire(self) -> None:
         """Wait until one more request fits both budgets, and count it as sent."""
         while True:
-            with self._lock:
+            with self.budget.transaction() as state:
                 now = self._clock()
-                wait, why = self._wait_needed(now)
+                wait, why = self._wait_needed(state, now)
                 if wait <= 0:
-                    self._in_flight += 1
+                    state.in_flight[self.budget.holder] = state.in_flight.get(self.budget.holder, 0) + 1
                     if self.requests_per_minute is not None:
-                        self._recent.append(now)
+                        state.sent.append(now)
                     return
+            with self._announce_lock:
                 announce = wait >= NOTICE_SECONDS and now + wait > self._announced_until + 1.0
                 if announce:
                     self._announced_until = now + wait
@@ -134,26 +141,25 @@ class RateLimiter:
                 self._notify(wait, why)
             self._sleep(wait)
 
-    def _wait_needed(self, now: float) -> tuple[float, str]:
-        """Seconds to wait before the next request may go (0: go now), and why. Caller holds the lock."""
+    def _wait_needed(self, state: BudgetState, now: float) -> tuple[float, str]:
+        """Seconds to wait before the next request may go (0: go now), and why. Within a transaction."""
         waits: list[tuple[float, str]] = []
-        if self._reset is not None and now >= self._reset:
+        if state.reset is not None and now >= state.reset:
             # The server's window is over: a fresh one holds the whole limit (unknown until an answer says).
-            self._stale_before = self._reset + 0.5
-            self._reset = None
-            self._lowest = self._limit
-        if self._lowest is not None and self._lowest - self._in_flight <= 0:
-            if self._reset is not None:
-                waits.append((self._reset + RESET_MARGIN_SECONDS - now, "the server's limit"))
+            state.stale_before = state.reset + 0.5
+            state.reset = None
+            state.lowest = state.limit
+        if state.lowest is not None and state.lowest - state.in_flight_total() <= 0:
+            if state.reset is not None:
+                waits.append((state.reset + RESET_MARGIN_SECONDS - now, "the server's limit"))
             else:
                 # A fresh window whose count is all in flight: wait for an answer to tell the new reset.
                 waits.append((ANSWER_POLL_SECONDS, "the server's limit"))
+        while state.sent and state.sent[0] <= now - WINDOW_SECONDS:
+            del state.sent[0]
         rpm = self.requests_per_minute
-        if rpm is not None:
-            while self._recent and self._recent[0] <= now - WINDOW_SECONDS:
-                self._recent.popleft()
-            if len(self._recent) >= rpm:
-                waits.append((self._recent[0] + WINDOW_SECONDS - now, f"requestsPerMinute={rpm}"))
+        if rpm is not None and len(state.sent) >= rpm:
+            waits.append((state.sent[-rpm] + WINDOW_SECONDS - now, f"requestsPerMinute={rpm}"))
         return max(waits, default=(0.0, ""))
 
     def observe(self, headers: Mapping[str, str] | None) -> None:
@@ -163,28 +169,34 @@ class RateLimiter:
         remaining = _int_header(headers, "X-RateLimit-Remaining")
         now = self._clock()
         reset = reset_header(headers, now)
-        with self._lock:
-            self._in_flight = max(self._in_flight - 1, 0)
+        with self.budget.transaction() as state:
+            state.in_flight[self.budget.holder] = max(state.in_flight.get(self.budget.holder, 0) - 1, 0)
             if limit is not None:
-                self._limit = limit
+                state.limit = limit
             if remaining is None:
                 return
-            if reset is not None and (reset <= now or reset < self._stale_before
-                                      or (self._reset is not None and reset < self._reset - 0.5)):
+            if reset is not None and (reset <= now or reset < state.stale_before
+                                      or (state.reset is not None and reset < state.reset - 0.5)):
                 # The count of a window that is over (an answer that arrived late): nothing about this one.
                 return
-            if reset is not None and (self._reset is None or reset > self._reset + 0.5):
+            if reset is not None and (state.reset is None or reset > state.reset + 0.5):
                 # A new window: its count replaces whatever the old window said.
-                self._reset, self._lowest = reset, remaining
+                state.reset, state.lowest = reset, remaining
             else:
-                self._lowest = remaining if self._lowest is None else min(self._lowest, remaining)
+                state.lowest = remaining if state.lowest is None else min(state.lowest, remaining)
 
     def remaining(self) -> int | None:
         """Requests the server's window surely still allows by this limiter's count (None: not known yet)."""
-        with self._lock:
-            if self._lowest is None:
+        with self.budget.transaction() as state:
+            if state.lowest is None:
                 return None
-            return max(self._lowest - self._in_flight, 0)
+            return max(state.lowest - state.in_flight_total(), 0)
+
+
+def _checked_rpm(requests_per_minute: int | None) -> int | None:
+    if requests_per_minute is not None and requests_per_minute < 1:
+        raise ValueError(f"requests_per_minute must be a whole number of at least 1, got {requests_per_minute}")
+    return requests_per_minute
 
 
 def _int_header(headers: Mapping[str, str], name: str) -> int | None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,15 +92,27 @@ class Admin:
 
 
 class CliStack:
-    """One Pulumi project folder and stack with its own local backend, run through the `pulumi` CLI."""
+    """One Pulumi project folder and stack, run through the `pulumi` CLI: a runner's checkout and Pulumi home.
+
+    The state is in a local backend of its own, unless ``env`` names another ``PULUMI_BACKEND_URL``
+    (a PostgreSQL database, tests/postgres.py). ``checkout`` starts from a copy of another runner's
+    project folder (as a git clone of the project would be, stack config files included), and
+    ``init=False`` selects the stack that exists in the backend instead of making it.
+    """
 
     def __init__(self, root: Path, *, program: str = PROGRAM, config: dict[str, str] | None = None,
-                 secrets: dict[str, str] | None = None, env: dict[str, str] | None = None, stack: str = "test") -> None:
+                 secrets: dict[str, str] | None = None, env: dict[str, str] | None = None, stack: str = "test",
+                 checkout: Path | None = None, init: bool = True) -> None:
         self.root = root
         self.project = root / "project"
-        self.project.mkdir(parents=True)
-        (self.project / "Pulumi.yaml").write_text("name: reliability\nruntime: python\n")
-        (self.project / "__main__.py").write_text(program)
+        self.stack = stack
+        self.extra_env = dict(env or {})
+        if checkout is not None:
+            shutil.copytree(checkout, self.project)
+        else:
+            self.project.mkdir(parents=True)
+            (self.project / "Pulumi.yaml").write_text("name: reliability\nruntime: python\n")
+            (self.project / "__main__.py").write_text(program)
         state = root / "state"
         state.mkdir()
         self.env = {**os.environ, **engine_env(state, env)}
@@ -105,11 +120,15 @@ class CliStack:
         self.env.pop("PUSHSMM_BASE_URL", None)
         self.env.update(env or {})
         self.output: list[str] = []
-        self.run("stack", "init", stack)
+        self.run("stack", "init" if init else "select", stack)
         for key, value in (config or {}).items():
             self.run("config", "set", key, value)
         for key, value in (secrets or {}).items():
             self.run("config", "set", "--secret", key, value)
+
+    def runner(self, root: Path) -> CliStack:
+        """This stack as another CI runner has it: a checkout of the project, its own Pulumi home, the same backend."""
+        return CliStack(root, env=self.extra_env, stack=self.stack, checkout=self.project, init=False)
 
     def run(self, *args: str, check: bool = True, timeout: float = 300, env: dict[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
@@ -143,23 +162,56 @@ class CliStack:
         return sorted(str(r["id"]) for r in self.export().get("resources") or []
                       if r["type"].endswith("pushsmm:Flow"))
 
+    def start(self, *args: str, quiet: bool = False, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        """Start `pulumi ARGS` in its own process group, not waiting; its output piped (dropped when ``quiet``)."""
+        return subprocess.Popen(["pulumi", *args, "--non-interactive"], cwd=self.project,
+                                env={**self.env, **(env or {})},
+                                stdout=subprocess.DEVNULL if quiet else subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, start_new_session=True)
+
     def up_killed_when(self, ready: Callable[[], bool], timeout: float = 120) -> None:
-        """Start `pulumi up` (of the selected stack) and SIGKILL its whole process group (CLI, language host,
-        provider) once ``ready()``."""
-        process = subprocess.Popen(["pulumi", "up", "--yes", "--skip-preview", "--parallel", "8", "--non-interactive"],
-                                   cwd=self.project, env=self.env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        try:
-            while not ready():
-                if process.poll() is not None:
-                    raise AssertionError("pulumi up finished before the kill point was reached")
-                if time.monotonic() > deadline:
-                    raise AssertionError("the kill point was never reached")
-                time.sleep(0.02)
-        finally:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+        """Start `pulumi up` and SIGKILL its whole process group (CLI, language host, provider) once ``ready()``."""
+        killed_when(self.start("up", "--yes", "--skip-preview", "--parallel", "8", quiet=True), ready, timeout)
+
+
+def killed_when(process: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 120) -> None:
+    """SIGKILL ``process``'s whole process group (started in a session of its own) once ``ready()``."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            if process.poll() is not None:
+                raise AssertionError("the command finished before the kill point was reached")
+            if time.monotonic() > deadline:
+                raise AssertionError("the kill point was never reached")
+            time.sleep(0.02)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+@dataclass
+class Finished:
+    """How one of several commands started together ended: exit code, output, seconds from the common start."""
+
+    code: int
+    output: str
+    seconds: float
+
+
+def all_at_once(stacks: list[CliStack], *args: str, env: dict[str, str] | None = None) -> list[Finished]:
+    """Start `pulumi ARGS` in every stack at the same instant (as runners would), and wait for all of them."""
+    started = time.monotonic()
+    processes = [stack.start(*args, env=env) for stack in stacks]
+
+    def finish(process: subprocess.Popen[str]) -> Finished:
+        output = process.communicate(timeout=900)[0]
+        return Finished(process.returncode, output, time.monotonic() - started)
+
+    with ThreadPoolExecutor(len(processes)) as pool:
+        finished = list(pool.map(finish, processes))
+    for stack, done in zip(stacks, finished, strict=True):
+        stack.output.append(done.output)
+    return finished
 
 
 def killed_mid_up(new: Callable[[int], tuple[CliStack, Account]], admin: Admin, kill_after: int,

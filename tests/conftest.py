@@ -2,7 +2,8 @@
 
 Rules: every test has exactly one level marker (unit, integration, engine: pyproject.toml), and under CI=true
 an engine test may skip only for a reason tests/support.py allows. Fixtures: the Pulumi CLI for engine tests,
-an emulator per test, a provider against it, a clock, and the emulators of the engine tests.
+an emulator per test, a provider against it, a clock, the emulators of the engine tests, and one PostgreSQL
+server for the session's state-backend tests.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pulumi_pushsmm.emulator import EmulatorServer
 from pulumi_pushsmm.provider import FlowProvider
 from tests.cli_stack import Admin
 from tests.emulator.helpers import FakeClock
+from tests.postgres import INSTALL_HELP, PostgresServer, server_binaries
 from tests.support import (
     CLI_HELP,
     DEFAULT_MODE,
@@ -56,6 +58,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.outcome = "failed"
             report.longrepr = failure
     return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rate_limit_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder where this run's processes share rate-limit budgets: the run's own, not the user's cache.
+
+    Set in the environment, so every provider process the engine tests start inherits it.
+    """
+    folder = tmp_path_factory.mktemp("rate-limit")
+    old = os.environ.get("PUSHSMM_RATE_LIMIT_DIR")
+    os.environ["PUSHSMM_RATE_LIMIT_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        del os.environ["PUSHSMM_RATE_LIMIT_DIR"]
+    else:
+        os.environ["PUSHSMM_RATE_LIMIT_DIR"] = old
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +154,25 @@ def engine_emulator(pulumi_bin_dir: Path) -> Iterator[EmulatorServer]:
     """A fresh emulator with one account (key ENGINE_KEY) for an engine test, once the Pulumi CLI is found."""
     with EmulatorServer(api_keys=[ENGINE_KEY], rate_limit=0, seed=3) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres(pulumi_bin_dir: Path) -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session (tests/postgres.py); each test takes a database of its own.
+
+    Skips where Debian's postgresql package is missing; under CI=true that skip fails (.ci/run installs it).
+    """
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip(INSTALL_HELP)
+    server = PostgresServer(binaries).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_backend(postgres: PostgresServer) -> dict[str, str]:
+    """A new empty database on the session's PostgreSQL server, for one test: ``PULUMI_BACKEND_URL``, ``PGPASSWORD``."""
+    return postgres.backend_env(postgres.new_database())

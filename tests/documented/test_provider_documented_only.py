@@ -174,6 +174,7 @@ def test_flow_lookups_work_and_website_lookups_say_why_not(documented: EmulatorS
     account = Account(api_key=KEY_A, base_url=documented.base_url)
     assert get_flow(name="Looked up", account=account).id == int(made.id)
     assert [f.id for f in get_flows(website_id=site(documented), account=account)] == [int(made.id)]
-    with pytest.raises(LookupFailed, match=r"get_websites: .* does not serve /websites.*GET /websites failed with HTTP 404"):
+    unserved = r"get_websites: .* does not serve /websites.*GET /websites failed with HTTP 404"
+    with pytest.raises(LookupFailed, match=unserved):
         get_websites(account=account)
     provider.delete(made.id, made.outs)

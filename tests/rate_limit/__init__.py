@@ -1,1 +1,1 @@
-"""Rate limiting: the limiter's rules, pacing against the twin, the twin's own limit, the notice in Pulumi's output."""
+"""Rate limiting: the limiter's rules, the budget shared by a machine's processes, pacing, the twin's own limit."""

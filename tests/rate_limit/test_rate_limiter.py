@@ -11,25 +11,11 @@ from pulumi_pushsmm.configuration import requests_per_minute_setting
 from pulumi_pushsmm.errors import PushsmmConfigError
 from pulumi_pushsmm.session import resolve_settings, session_for
 from pulumi_pushsmm.transport import NOTICE_SECONDS, RateLimiter
+from tests.rate_limit.helpers import START, FakeTime, WindowServer, headers
 
 pytestmark = pytest.mark.unit
 
-START = 1_800_000_000.0  # a Unix time, as pushsmm's X-RateLimit-Reset is one
-
-
-class FakeTime:
-    """A clock that only moves when someone sleeps on it."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+NO_SHARING = {"PUSHSMM_RATE_LIMIT_DIR": "off"}  # no budget file in the user's cache
 
 
 def limiter(fake: FakeTime, rpm: int | None = None, notices: list[tuple[float, str]] | None = None) -> RateLimiter:
@@ -46,10 +32,6 @@ def fake() -> FakeTime:
 def lim(fake: FakeTime) -> RateLimiter:
     """A limiter with no requests-per-minute budget, on ``fake``'s clock."""
     return limiter(fake)
-
-
-def headers(remaining: int, reset: float, limit: int = 60) -> dict[str, str]:
-    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(reset)}
 
 
 def test_no_headers_and_no_budget_never_waits(fake: FakeTime, lim: RateLimiter) -> None:
@@ -211,45 +193,17 @@ def test_the_default_notice_is_a_warning_on_the_package_logger(caplog: pytest.Lo
 
 def test_many_threads_never_send_more_than_the_window_allows() -> None:
     """16 threads, 200 requests, a server that answers with its count: no request is sent over the limit."""
-    fake_lock = threading.Lock()
     fake = FakeTime()
-
-    def sleep(seconds: float) -> None:
-        with fake_lock:
-            fake.now = max(fake.now, fake.clock() + seconds)
-
-    lim = RateLimiter(clock=fake.clock, sleep=sleep)
-    server_lock = threading.Lock()
-    window = {"start": START, "used": 0, "over": 0}
-
-    def serve() -> None:
-        with server_lock:
-            now = fake.clock()
-            if now >= window["start"] + 60:
-                window["start"], window["used"] = now, 0
-            window["used"] += 1
-            if window["used"] > 60:
-                window["over"] += 1
-            answer = headers(max(60 - int(window["used"]), 0), window["start"] + 60)
-        lim.observe(answer)
-
-    def worker() -> None:
-        for _ in range(200 // 16 + 1):
-            lim.acquire()
-            serve()
-
-    threads = [threading.Thread(target=worker) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert window["over"] == 0
+    lim = RateLimiter(clock=fake.clock, sleep=fake.sleep)
+    server = WindowServer(fake)
+    server.run([lim], threads_each=16, requests_each=200 // 16 + 1)
+    assert server.over == 0 and server.served == 208
 
 
 def test_the_session_shares_one_limiter_per_key_and_url() -> None:
     def limiter(url: str, key: str, rpm: str | None = None) -> RateLimiter:
         config = {"pushsmm:requestsPerMinute": rpm} if rpm else {}
-        return session_for(resolve_settings(config, base_url=url, api_key=key, env={})).limiter
+        return session_for(resolve_settings(config, base_url=url, api_key=key, env=NO_SHARING)).limiter
 
     a = limiter("http://127.0.0.1:1/api", "key-one")
     assert limiter("http://127.0.0.1:1/api", "key-one") is a

@@ -67,13 +67,14 @@ def test_settings_and_sessions_never_show_the_key() -> None:
 
 def test_one_session_per_account_shared_by_every_caller() -> None:
     forget_sessions()
-    a = session_for(resolve_settings(api_key="key-one", env={}))
-    assert session_for(resolve_settings(api_key="key-one", env={})) is a
-    assert session_for(resolve_settings(api_key="key-two", env={})) is not a
-    assert session_for(resolve_settings(base_url="http://127.0.0.1:4/api", api_key="key-one", env={})) is not a
+    env = {"PUSHSMM_RATE_LIMIT_DIR": "off"}  # no budget file in the user's cache
+    a = session_for(resolve_settings(api_key="key-one", env=env))
+    assert session_for(resolve_settings(api_key="key-one", env=env)) is a
+    assert session_for(resolve_settings(api_key="key-two", env=env)) is not a
+    assert session_for(resolve_settings(base_url="http://127.0.0.1:4/api", api_key="key-one", env=env)) is not a
     # A later configure with other pacing keeps the account's session and limiter, and paces by the new value.
     limiter = a.limiter
-    again = session_for(resolve_settings({"pushsmm:requestsPerMinute": "12"}, api_key="key-one", env={}))
+    again = session_for(resolve_settings({"pushsmm:requestsPerMinute": "12"}, api_key="key-one", env=env))
     assert again is a and again.limiter is limiter and limiter.requests_per_minute == 12
 
 
