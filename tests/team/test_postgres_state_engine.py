@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -145,8 +146,9 @@ def test_the_project_import_generates_deploys_on_postgres(tmp_path: Path, postgr
                for i in range(6)]
         server.clear_request_log()
         (tmp_path / "state").mkdir()
+        # As the walkthrough asks: the key and URL exported, and this test run's virtualenv activated.
         env = {**os.environ, **engine_env(tmp_path / "state", pg_backend),
-               "PUSHSMM_API_KEY": IMPORT_KEY, "PUSHSMM_BASE_URL": server.base_url}
+               "PUSHSMM_API_KEY": IMPORT_KEY, "PUSHSMM_BASE_URL": server.base_url, "VIRTUAL_ENV": sys.prefix}
         done = subprocess.run([str(ROOT / "examples" / "adopt_account" / "walkthrough.sh"), "adopted"], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
